@@ -1,0 +1,170 @@
+import { type Kysely, sql } from 'kysely';
+import type {
+  CredentialConfigurationRow,
+  CredentialRow,
+  CredentialStatus,
+  Database,
+  JsonObject,
+  WorkflowSettingValue,
+} from './schema';
+
+export type CredentialWithConfigurations = CredentialRow & { configurations: CredentialConfigurationRow[] };
+
+export interface CredentialInsert {
+  id: string;
+  projectId: string;
+  integrationId: string;
+  connectedUserId: string;
+  status: CredentialStatus;
+  providerId?: string | null;
+  providerData?: Record<string, string | number | boolean>;
+  externalId?: string | null;
+  dateValidUntil?: Date | null;
+  /** The default configuration every credential has. */
+  defaultConfiguration: { id: string; workflowSettings?: Record<string, WorkflowSettingValue> };
+}
+
+/** Creates a credential and its default configuration atomically. */
+export async function insertCredential(
+  db: Kysely<Database>,
+  input: CredentialInsert,
+): Promise<CredentialWithConfigurations> {
+  return db.transaction().execute(async (trx) => {
+    const credential = await trx
+      .insertInto('credentials')
+      .values({
+        id: input.id,
+        projectId: input.projectId,
+        integrationId: input.integrationId,
+        connectedUserId: input.connectedUserId,
+        status: input.status,
+        providerId: input.providerId ?? null,
+        providerData: JSON.stringify(input.providerData ?? {}),
+        externalId: input.externalId ?? null,
+        dateRefreshed: null,
+        dateValidUntil: input.dateValidUntil ?? null,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const configuration = await trx
+      .insertInto('credentialConfigurations')
+      .values({
+        id: input.defaultConfiguration.id,
+        credentialId: credential.id,
+        workflowSettings: JSON.stringify(input.defaultConfiguration.workflowSettings ?? {}),
+        sharedSettings: '{}',
+        configMeta: '{}',
+        externalId: null,
+        isDefault: true,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return { ...credential, configurations: [configuration] };
+  });
+}
+
+async function attachConfigurations(
+  db: Kysely<Database>,
+  credentials: CredentialRow[],
+): Promise<CredentialWithConfigurations[]> {
+  if (credentials.length === 0) return [];
+  const configurations = await db
+    .selectFrom('credentialConfigurations')
+    .selectAll()
+    .where(
+      'credentialId',
+      'in',
+      credentials.map((c) => c.id),
+    )
+    .orderBy('createdAt')
+    .execute();
+  return credentials.map((credential) => ({
+    ...credential,
+    configurations: configurations.filter((c) => c.credentialId === credential.id),
+  }));
+}
+
+/** A Connected User's credentials (optionally for one integration), oldest first, with configurations. */
+export async function listUserCredentials(
+  db: Kysely<Database>,
+  connectedUserId: string,
+  filter: { integrationId?: string } = {},
+): Promise<CredentialWithConfigurations[]> {
+  let query = db.selectFrom('credentials').selectAll().where('connectedUserId', '=', connectedUserId);
+  if (filter.integrationId) query = query.where('integrationId', '=', filter.integrationId);
+  return attachConfigurations(db, await query.orderBy('createdAt').orderBy('id').execute());
+}
+
+/** One credential, only if it belongs to this Connected User. */
+export async function findUserCredential(
+  db: Kysely<Database>,
+  connectedUserId: string,
+  credentialId: string,
+): Promise<CredentialWithConfigurations | undefined> {
+  const credential = await db
+    .selectFrom('credentials')
+    .selectAll()
+    .where('connectedUserId', '=', connectedUserId)
+    .where('id', '=', credentialId)
+    .executeTakeFirst();
+  if (!credential) return undefined;
+  return (await attachConfigurations(db, [credential]))[0];
+}
+
+/** Deletes the user's credentials of an integration (one when `credentialId` is given); returns their ids. */
+export async function deleteUserCredentials(
+  db: Kysely<Database>,
+  connectedUserId: string,
+  integrationId: string,
+  credentialId?: string,
+): Promise<string[]> {
+  let query = db
+    .deleteFrom('credentials')
+    .where('connectedUserId', '=', connectedUserId)
+    .where('integrationId', '=', integrationId);
+  if (credentialId) query = query.where('id', '=', credentialId);
+  const rows = await query.returning('id').execute();
+  return rows.map((r) => r.id);
+}
+
+/** Replaces the given settings maps of a configuration whole; maps not given are left as they are. */
+export async function replaceConfigurationSettings(
+  db: Kysely<Database>,
+  configurationId: string,
+  settings: { workflowSettings?: Record<string, WorkflowSettingValue>; sharedSettings?: JsonObject },
+): Promise<void> {
+  await db
+    .updateTable('credentialConfigurations')
+    .set({
+      ...(settings.workflowSettings ? { workflowSettings: JSON.stringify(settings.workflowSettings) } : {}),
+      ...(settings.sharedSettings ? { sharedSettings: JSON.stringify(settings.sharedSettings) } : {}),
+      updatedAt: new Date(),
+    })
+    .where('id', '=', configurationId)
+    .execute();
+}
+
+/**
+ * Sets `workflowSettings[workflowId].enabled` in one statement, keeping the entry's settings
+ * (an absent entry starts as `{ settings: {} }`), so concurrent toggles never lose each other.
+ */
+export async function setWorkflowEnabled(
+  db: Kysely<Database>,
+  configurationId: string,
+  workflowId: string,
+  enabled: boolean,
+): Promise<void> {
+  await db
+    .updateTable('credentialConfigurations')
+    .set({
+      workflowSettings: sql`jsonb_set(
+        workflow_settings,
+        array[${workflowId}::text],
+        coalesce(workflow_settings -> ${workflowId}::text, '{"settings": {}}'::jsonb)
+          || jsonb_build_object('enabled', ${enabled}::boolean)
+      )`,
+      updatedAt: new Date(),
+    })
+    .where('id', '=', configurationId)
+    .execute();
+}

@@ -1,0 +1,11 @@
+export * from './apiKeys';
+export * from './connectedUsers';
+export * from './credentials';
+export * from './instanceSettings';
+export * from './integrations';
+export * from './migrateToLatest';
+export * from './openDatabase';
+export * from './projects';
+export type * from './schema';
+export * from './signingKeys';
+export * from './workflows';

@@ -1,0 +1,21 @@
+import { type Kysely, type Migration, Migrator } from 'kysely';
+import * as initial from './migrations/0001_initial';
+
+/** Every migration, in order. Add new ones here; names sort lexically. */
+const migrations: Record<string, Migration> = {
+  '0001_initial': initial,
+};
+
+/**
+ * Brings the schema to the latest version. Safe when several processes start at once: Kysely's
+ * Postgres adapter takes a transaction-scoped advisory lock around the whole run.
+ */
+export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`database migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

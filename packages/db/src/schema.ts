@@ -1,0 +1,137 @@
+import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable, Updateable } from 'kysely';
+
+/** jsonb columns: read as parsed JSON, written as a JSON string (the same on PGlite and pg). */
+type Json<T extends object | null> = JSONColumnType<T, string, string>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+export interface ProjectTable {
+  id: string;
+  name: string;
+  createdAt: CreatedAt;
+}
+
+/** Public halves of a project's RS256 signing keys; several may be active during rotation. */
+export interface SigningKeyTable {
+  id: string;
+  projectId: string;
+  publicKeyPem: string;
+  isActive: ColumnType<boolean, boolean | undefined, boolean>;
+  createdAt: CreatedAt;
+}
+
+/** Project API keys, stored as SHA-256 hashes; the key itself is shown once. */
+export interface ApiKeyTable {
+  id: string;
+  projectId: string;
+  keyHash: string;
+  keyPrefix: string;
+  createdAt: CreatedAt;
+  revokedAt: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}
+
+export interface PortalConfig {
+  description?: string;
+  overview?: string;
+  accentColor?: string;
+}
+
+export interface IntegrationTable {
+  id: string;
+  projectId: string;
+  type: string;
+  isActive: boolean;
+  clientId: string | null;
+  clientSecret: string | null;
+  scopes: Json<string[]>;
+  portalConfig: Json<PortalConfig>;
+  createdAt: CreatedAt;
+  updatedAt: UpdatedAt;
+}
+
+export interface ConnectedUserTable {
+  id: string;
+  projectId: string;
+  /** The `sub` of the User Token: the user's id in the project's own app. */
+  externalId: string;
+  meta: Json<JsonObject>;
+  createdAt: CreatedAt;
+  updatedAt: UpdatedAt;
+}
+
+export type CredentialStatus = 'PENDING' | 'INVALID' | 'VALID';
+
+export interface CredentialTable {
+  id: string;
+  projectId: string;
+  integrationId: string;
+  connectedUserId: string;
+  status: CredentialStatus;
+  providerId: string | null;
+  providerData: Json<Record<string, string | number | boolean>>;
+  externalId: string | null;
+  isPreview: ColumnType<boolean, boolean | undefined, boolean>;
+  refreshFailureCount: ColumnType<number, number | undefined, number>;
+  dateRefreshed: Date | null;
+  dateValidUntil: Date | null;
+  createdAt: CreatedAt;
+  updatedAt: UpdatedAt;
+}
+
+export interface WorkflowSettingValue {
+  enabled: boolean;
+  settings: JsonObject;
+}
+
+export interface CredentialConfigurationTable {
+  id: string;
+  credentialId: string;
+  workflowSettings: Json<Record<string, WorkflowSettingValue>>;
+  sharedSettings: Json<JsonObject>;
+  configMeta: Json<JsonObject>;
+  externalId: string | null;
+  isDefault: boolean;
+  createdAt: CreatedAt;
+  updatedAt: UpdatedAt;
+}
+
+export interface WorkflowTable {
+  id: string;
+  projectId: string;
+  integrationId: string;
+  description: string;
+  createdAt: CreatedAt;
+  updatedAt: UpdatedAt;
+}
+
+/** Instance-wide facts, e.g. which project is the development project. */
+export interface InstanceSettingTable {
+  key: string;
+  value: ColumnType<JsonValue, string, string>;
+}
+
+export interface Database {
+  projects: ProjectTable;
+  signingKeys: SigningKeyTable;
+  apiKeys: ApiKeyTable;
+  integrations: IntegrationTable;
+  connectedUsers: ConnectedUserTable;
+  credentials: CredentialTable;
+  credentialConfigurations: CredentialConfigurationTable;
+  workflows: WorkflowTable;
+  instanceSettings: InstanceSettingTable;
+}
+
+export type ProjectRow = Selectable<ProjectTable>;
+export type SigningKeyRow = Selectable<SigningKeyTable>;
+export type IntegrationRow = Selectable<IntegrationTable>;
+export type ConnectedUserRow = Selectable<ConnectedUserTable>;
+export type CredentialRow = Selectable<CredentialTable>;
+export type NewCredential = Insertable<CredentialTable>;
+export type CredentialConfigurationRow = Selectable<CredentialConfigurationTable>;
+export type CredentialConfigurationUpdate = Updateable<CredentialConfigurationTable>;
+export type WorkflowRow = Selectable<WorkflowTable>;
+export type { Generated };

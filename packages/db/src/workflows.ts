@@ -1,0 +1,26 @@
+import type { Kysely } from 'kysely';
+import type { Database, WorkflowRow } from './schema';
+
+export async function insertWorkflow(
+  db: Kysely<Database>,
+  workflow: { id: string; projectId: string; integrationId: string; description: string },
+): Promise<WorkflowRow> {
+  return db.insertInto('workflows').values(workflow).returningAll().executeTakeFirstOrThrow();
+}
+
+export async function listWorkflows(db: Kysely<Database>, projectId: string): Promise<WorkflowRow[]> {
+  return db.selectFrom('workflows').selectAll().where('projectId', '=', projectId).orderBy('createdAt').execute();
+}
+
+export async function findWorkflow(
+  db: Kysely<Database>,
+  projectId: string,
+  workflowId: string,
+): Promise<WorkflowRow | undefined> {
+  return db
+    .selectFrom('workflows')
+    .selectAll()
+    .where('projectId', '=', projectId)
+    .where('id', '=', workflowId)
+    .executeTakeFirst();
+}
