@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ttlSchema } from './userToken';
 import { workflowSummarySchema } from './sdkIntegration';
+import { ttlSchema } from './userToken';
 
 const pemPublicKey = z
   .string()
@@ -97,7 +97,10 @@ export const adminWorkflowSchema = workflowSummarySchema;
 export const createUserTokenBodySchema = z
   .object({
     userId: z.string().min(1).max(512),
-    signingKey: z.string().max(20_000).regex(/-----BEGIN (RSA )?PRIVATE KEY-----/, 'must be a PKCS#8 PEM private key'),
+    signingKey: z
+      .string()
+      .max(20_000)
+      .regex(/-----BEGIN (RSA )?PRIVATE KEY-----/, 'must be a PKCS#8 PEM private key'),
     ttl: ttlSchema.default(3600),
     audience: z.string().max(500).optional(),
   })

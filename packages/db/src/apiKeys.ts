@@ -9,7 +9,10 @@ export async function insertApiKey(
 }
 
 /** The project an unrevoked API key (given by its SHA-256 hash) belongs to. */
-export async function findProjectIdByApiKeyHash(db: Kysely<Database>, keyHash: string): Promise<string | undefined> {
+export async function findProjectIdByApiKeyHash(
+  db: Kysely<Database>,
+  keyHash: string,
+): Promise<string | undefined> {
   const row = await db
     .selectFrom('apiKeys')
     .select('projectId')

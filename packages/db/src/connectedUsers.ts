@@ -21,12 +21,19 @@ export async function upsertConnectedUser(
     .executeTakeFirstOrThrow();
 }
 
-export async function findConnectedUser(db: Kysely<Database>, userId: string): Promise<ConnectedUserRow | undefined> {
+export async function findConnectedUser(
+  db: Kysely<Database>,
+  userId: string,
+): Promise<ConnectedUserRow | undefined> {
   return db.selectFrom('connectedUsers').selectAll().where('id', '=', userId).executeTakeFirst();
 }
 
 /** Shallow-merges `meta` into the user's metadata in one statement (no lost update under concurrency). */
-export async function mergeUserMeta(db: Kysely<Database>, userId: string, meta: JsonObject): Promise<JsonObject> {
+export async function mergeUserMeta(
+  db: Kysely<Database>,
+  userId: string,
+  meta: JsonObject,
+): Promise<JsonObject> {
   const row = await db
     .updateTable('connectedUsers')
     .set({ meta: sql`meta || ${JSON.stringify(meta)}::jsonb`, updatedAt: new Date() })

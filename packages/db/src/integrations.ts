@@ -15,7 +15,10 @@ export interface IntegrationUpsert {
  * Activates an integration for a project, creating it on first use. Fields not given keep their
  * stored values, so re-enabling never wipes OAuth client settings.
  */
-export async function upsertIntegration(db: Kysely<Database>, input: IntegrationUpsert): Promise<IntegrationRow> {
+export async function upsertIntegration(
+  db: Kysely<Database>,
+  input: IntegrationUpsert,
+): Promise<IntegrationRow> {
   return db.transaction().execute(async (trx) => {
     const existing = await trx
       .selectFrom('integrations')
@@ -93,7 +96,11 @@ export async function findIntegrationByType(
 }
 
 /** Deactivates an integration (credentials are kept, so re-enabling restores users' connections). */
-export async function deactivateIntegration(db: Kysely<Database>, projectId: string, type: string): Promise<boolean> {
+export async function deactivateIntegration(
+  db: Kysely<Database>,
+  projectId: string,
+  type: string,
+): Promise<boolean> {
   const result = await db
     .updateTable('integrations')
     .set({ isActive: false, updatedAt: new Date() })

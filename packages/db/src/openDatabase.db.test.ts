@@ -18,7 +18,11 @@ async function fixture() {
   const { db } = opened;
   const project = await insertProject(db, { id: randomUUID(), name: 'Acme' });
   const integration = await upsertIntegration(db, { id: randomUUID(), projectId: project.id, type: 'slack' });
-  const user = await upsertConnectedUser(db, { id: randomUUID(), projectId: project.id, externalId: 'user-1' });
+  const user = await upsertConnectedUser(db, {
+    id: randomUUID(),
+    projectId: project.id,
+    externalId: 'user-1',
+  });
   return { db, project, integration, user };
 }
 
@@ -29,7 +33,11 @@ describe('database', () => {
     const again = await upsertConnectedUser(db, { id: randomUUID(), projectId: project.id, externalId: 'u' });
     expect(again.id).toBe(first.id);
     const other = await insertProject(db, { id: randomUUID(), name: 'Other' });
-    const elsewhere = await upsertConnectedUser(db, { id: randomUUID(), projectId: other.id, externalId: 'u' });
+    const elsewhere = await upsertConnectedUser(db, {
+      id: randomUUID(),
+      projectId: other.id,
+      externalId: 'u',
+    });
     expect(elsewhere.id).not.toBe(first.id);
   });
 
@@ -51,10 +59,15 @@ describe('database', () => {
       integrationId: integration.id,
       connectedUserId: user.id,
       status: 'VALID',
-      defaultConfiguration: { id: randomUUID(), workflowSettings: { w0: { enabled: false, settings: { x: 1 } } } },
+      defaultConfiguration: {
+        id: randomUUID(),
+        workflowSettings: { w0: { enabled: false, settings: { x: 1 } } },
+      },
     });
     const configurationId = credential.configurations[0]!.id;
-    await Promise.all(Array.from({ length: 10 }, (_, i) => setWorkflowEnabled(db, configurationId, `w${i}`, true)));
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) => setWorkflowEnabled(db, configurationId, `w${i}`, true)),
+    );
     const [stored] = await listUserCredentials(db, user.id);
     const settings = stored!.configurations[0]!.workflowSettings;
     for (let i = 0; i < 10; i++) expect(settings[`w${i}`]?.enabled).toBe(true);
@@ -87,7 +100,9 @@ describe.runIf(process.env.DATABASE_URL)('migrations on PostgreSQL', () => {
     const scratch = await createScratchDatabase(process.env.DATABASE_URL!);
     closers.push(scratch.drop);
     const opened = await Promise.all(
-      Array.from({ length: 4 }, () => openDatabase({ kind: 'postgres', url: scratch.url, maxConnections: 2 })),
+      Array.from({ length: 4 }, () =>
+        openDatabase({ kind: 'postgres', url: scratch.url, maxConnections: 2 }),
+      ),
     );
     for (const o of opened) closers.push(o.close);
     const applied = await opened[0]!.db

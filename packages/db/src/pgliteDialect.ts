@@ -54,7 +54,9 @@ class PgliteConnection implements DatabaseConnection {
   constructor(private readonly pglite: PGlite) {}
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-    const result = await this.pglite.query<R>(query.sql, query.parameters as unknown[], { rowMode: 'object' });
+    const result = await this.pglite.query<R>(query.sql, query.parameters as unknown[], {
+      rowMode: 'object',
+    });
     return {
       rows: result.rows,
       ...(result.affectedRows !== undefined ? { numAffectedRows: BigInt(result.affectedRows) } : {}),
@@ -90,7 +92,10 @@ class PgliteDriver implements Driver {
   }
 
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
-    await (connection as PgliteConnection).executeQuery({ sql: 'commit', parameters: [] } as unknown as CompiledQuery);
+    await (connection as PgliteConnection).executeQuery({
+      sql: 'commit',
+      parameters: [],
+    } as unknown as CompiledQuery);
   }
 
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {

@@ -1,7 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { Database, ProjectRow } from './schema';
 
-export async function insertProject(db: Kysely<Database>, project: { id: string; name: string }): Promise<ProjectRow> {
+export async function insertProject(
+  db: Kysely<Database>,
+  project: { id: string; name: string },
+): Promise<ProjectRow> {
   return db.insertInto('projects').values(project).returningAll().executeTakeFirstOrThrow();
 }
 

@@ -9,10 +9,18 @@ export async function insertSigningKey(
 }
 
 export async function listSigningKeys(db: Kysely<Database>, projectId: string): Promise<SigningKeyRow[]> {
-  return db.selectFrom('signingKeys').selectAll().where('projectId', '=', projectId).orderBy('createdAt').execute();
+  return db
+    .selectFrom('signingKeys')
+    .selectAll()
+    .where('projectId', '=', projectId)
+    .orderBy('createdAt')
+    .execute();
 }
 
-export async function listActivePublicKeys(db: Kysely<Database>, projectId: string): Promise<SigningKeyRow[]> {
+export async function listActivePublicKeys(
+  db: Kysely<Database>,
+  projectId: string,
+): Promise<SigningKeyRow[]> {
   return db
     .selectFrom('signingKeys')
     .selectAll()
@@ -23,7 +31,11 @@ export async function listActivePublicKeys(db: Kysely<Database>, projectId: stri
 }
 
 /** Deactivates a key; returns false when the project has no such key. */
-export async function deactivateSigningKey(db: Kysely<Database>, projectId: string, keyId: string): Promise<boolean> {
+export async function deactivateSigningKey(
+  db: Kysely<Database>,
+  projectId: string,
+  keyId: string,
+): Promise<boolean> {
   const result = await db
     .updateTable('signingKeys')
     .set({ isActive: false })

@@ -22,7 +22,9 @@ export async function openTestDatabase(): Promise<OpenedDatabase & { url: string
 }
 
 /** Creates an empty database next to the one in `serverUrl`; `drop()` removes it. */
-export async function createScratchDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+export async function createScratchDatabase(
+  serverUrl: string,
+): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `switchboard_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();

@@ -9,7 +9,12 @@ export async function insertWorkflow(
 }
 
 export async function listWorkflows(db: Kysely<Database>, projectId: string): Promise<WorkflowRow[]> {
-  return db.selectFrom('workflows').selectAll().where('projectId', '=', projectId).orderBy('createdAt').execute();
+  return db
+    .selectFrom('workflows')
+    .selectAll()
+    .where('projectId', '=', projectId)
+    .orderBy('createdAt')
+    .execute();
 }
 
 export async function findWorkflow(

@@ -1,0 +1,114 @@
+import fastifyCors from '@fastify/cors';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import type { Database } from '@switchboard/db';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyRequest,
+  LogController,
+} from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Kysely } from 'kysely';
+
+import { createAdminAuthenticator } from './auth/adminAuthenticator';
+import { createConnectedUserResolver } from './auth/connectedUserResolver';
+import { createUserTokenVerifier } from './auth/userTokenVerifier';
+import type { CatalogView } from './catalogView';
+import { installErrorHandler } from './errorHandler';
+import { adminRoutes } from './routes/adminRoutes';
+import { assetRoutes } from './routes/assetRoutes';
+import { sdkAccountRoutes } from './routes/sdkAccountRoutes';
+
+export interface AppDeps {
+  db: Kysely<Database>;
+  catalog: CatalogView;
+  logger: FastifyBaseLogger;
+  adminKey: string;
+  /** Explicit public origin; when undefined, links use the request's own scheme and Host. */
+  publicUrl: string | undefined;
+  paths: { demo: string; sdkDist: string };
+  demo: { projectId: string; privateKeyPem: string } | undefined;
+  version: string;
+}
+
+/** Request bodies above this are refused with 413 (the proxy, later, sets its own limit). */
+const BODY_LIMIT_BYTES = 1024 * 1024;
+
+/** Builds the HTTP API. Pure composition: every dependency comes in through `deps`. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: false,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandler(app);
+
+  // The official client sends `Content-Type: application/json` on GET/DELETE/POST with no body;
+  // Fastify's default parser refuses an empty JSON body, so an empty body parses as "no body".
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '') return done(null, undefined);
+    parseJson(request, body as string, done);
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.debug(
+      {
+        method: request.method,
+        url: request.routeOptions.url,
+        status: reply.statusCode,
+        ms: reply.elapsedTime,
+      },
+      'request',
+    );
+  });
+
+  // Bearer tokens, never cookies: any origin may call; preflights reflect the requested headers
+  // (the proxy and workflow() routes forward app-defined headers).
+  await app.register(fastifyCors, {
+    origin: true,
+    methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+    maxAge: 600,
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Switchboard API',
+        version: deps.version,
+        description:
+          'The Paragon Connect compatible SDK API (User Token auth) and the admin API (instance admin key or project API key).',
+      },
+      components: {
+        securitySchemes: {
+          userToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'RS256 User Token' },
+          adminKey: { type: 'http', scheme: 'bearer', description: 'Instance admin key' },
+          projectApiKey: { type: 'http', scheme: 'bearer', description: "The project's API key" },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  const originOf = (request: Pick<FastifyRequest, 'protocol' | 'host'>) =>
+    deps.publicUrl ?? `${request.protocol}://${request.host}`;
+  const verifier = createUserTokenVerifier({ db: deps.db });
+  const resolveConnectedUser = createConnectedUserResolver({ db: deps.db, verifier });
+  const admin = createAdminAuthenticator({ db: deps.db, adminKey: deps.adminKey });
+
+  await app.register(
+    sdkAccountRoutes({ db: deps.db, catalog: deps.catalog, resolveConnectedUser, originOf }),
+  );
+  await app.register(adminRoutes({ db: deps.db, catalog: deps.catalog, admin, verifier }));
+  await app.register(assetRoutes({ catalog: deps.catalog, paths: deps.paths, demo: deps.demo, originOf }));
+  return app;
+}

@@ -1,0 +1,22 @@
+/**
+ * What the server needs to know about a catalog entry to list it. Built once at boot from
+ * @switchboard/catalog (see `createCatalogView`), so routes never reach into definition details.
+ */
+export interface CatalogEntryView {
+  type: string;
+  name: string;
+  brandColor: string;
+  /** Inline SVG document. */
+  iconSvg: string;
+  description: string;
+  overview: string;
+  /** The SDK's `authenticationType`: `oauth` for OAuth 2.0 installs, `basic` for API keys / credentials. */
+  authenticationType: 'oauth' | 'basic';
+  needPreOauthInputs: boolean;
+  defaultScopes: string[];
+}
+
+export interface CatalogView {
+  get(type: string): CatalogEntryView | undefined;
+  list(): CatalogEntryView[];
+}

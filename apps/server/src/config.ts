@@ -1,0 +1,63 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const booleanFlag = z
+  .enum(['1', '0', 'true', 'false', 'on', 'off', 'yes', 'no'])
+  .transform((v) => ['1', 'true', 'on', 'yes'].includes(v));
+
+/** Every environment variable Switchboard reads, in one place. Read once at boot, then passed down. */
+const envSchema = z.object({
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(7070),
+  SWITCHBOARD_DATA_DIR: z.string().min(1).default('.switchboard'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
+  SWITCHBOARD_PUBLIC_URL: z.url().optional(),
+  SWITCHBOARD_ADMIN_KEY: z.string().min(24, 'use at least 24 characters').optional(),
+  SWITCHBOARD_DEVELOPMENT: booleanFlag.optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  NODE_ENV: z.string().optional(),
+});
+
+export interface Config {
+  host: string;
+  port: number;
+  /** Absolute path of the data directory (embedded database, generated keys). */
+  dataDir: string;
+  /** Real PostgreSQL when set; the embedded PGlite in `dataDir` otherwise. */
+  databaseUrl: string | undefined;
+  /** Where the server listens, as a URL a local browser can open (for the start-up banner and the CLI). */
+  listenUrl: string;
+  /** The public origin when set explicitly; otherwise links are built from each request's Host. */
+  publicUrl: string | undefined;
+  /** Instance admin key from the environment; when unset one is generated in the data directory. */
+  adminKey: string | undefined;
+  /** Development mode: a development project, the demo page and its token endpoint. */
+  development: boolean;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid environment:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const shownHost = e.HOST === '0.0.0.0' || e.HOST === '::' ? '127.0.0.1' : e.HOST;
+  return {
+    host: e.HOST,
+    port: e.PORT,
+    dataDir: resolve(e.SWITCHBOARD_DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    listenUrl: `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${e.PORT}`,
+    publicUrl: e.SWITCHBOARD_PUBLIC_URL?.replace(/\/+$/, ''),
+    adminKey: e.SWITCHBOARD_ADMIN_KEY,
+    development: e.SWITCHBOARD_DEVELOPMENT ?? e.NODE_ENV !== 'production',
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,24 @@
+import type { IntegrationDefinition } from '@switchboard/catalog';
+import type { CatalogEntryView, CatalogView } from './catalogView';
+
+/** Projects catalog definitions onto what the server's routes need; built once at boot. */
+export function createCatalogView(definitions: readonly IntegrationDefinition[]): CatalogView {
+  const entries = new Map<string, CatalogEntryView>(
+    definitions.map((def) => [
+      def.type,
+      {
+        type: def.type,
+        name: def.name,
+        brandColor: def.brandColor,
+        iconSvg: def.icon,
+        description: def.description,
+        overview: def.overview,
+        authenticationType: def.auth.type === 'oauth2' ? 'oauth' : 'basic',
+        needPreOauthInputs: def.auth.type === 'oauth2' && def.auth.inputs.length > 0,
+        defaultScopes: def.auth.type === 'oauth2' ? [...def.auth.scopes] : [],
+      },
+    ]),
+  );
+  const sorted = [...entries.values()].sort((a, b) => a.type.localeCompare(b.type));
+  return { get: (type) => entries.get(type), list: () => sorted };
+}

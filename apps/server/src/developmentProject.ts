@@ -1,0 +1,56 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { type Database, getInstanceSetting, setInstanceSettingOnce } from '@switchboard/db';
+import type { Kysely } from 'kysely';
+import { enableIntegration } from './admin/integrationAdmin';
+import { createProject } from './admin/projectAdmin';
+import type { CatalogView } from './catalogView';
+import { dataDirPaths, writeSecretFile } from './dataDir';
+
+const SETTING = 'developmentProjectId';
+
+export interface DevelopmentProject {
+  projectId: string;
+  created: boolean;
+  signingKeyPath: string;
+  apiKeyPath: string;
+  /** Absent when the project was created by a process with another data directory. */
+  privateKeyPem: string | undefined;
+}
+
+/**
+ * The project a newcomer starts with: created on first start with every catalog integration active,
+ * its private signing key and API key written to the data directory. Safe when several processes
+ * start at once on one PostgreSQL: the first to record its project wins; the others delete theirs.
+ */
+export async function ensureDevelopmentProject(deps: {
+  db: Kysely<Database>;
+  catalog: CatalogView;
+  dataDir: string;
+}): Promise<DevelopmentProject> {
+  const paths = dataDirPaths(deps.dataDir);
+  const readKey = () =>
+    existsSync(paths.developmentSigningKey) ? readFileSync(paths.developmentSigningKey, 'utf8') : undefined;
+  const base = { signingKeyPath: paths.developmentSigningKey, apiKeyPath: paths.developmentApiKey };
+
+  const existing = await getInstanceSetting(deps.db, SETTING);
+  if (typeof existing === 'string')
+    return { ...base, projectId: existing, created: false, privateKeyPem: readKey() };
+
+  const project = await createProject(deps.db, { name: 'Development' });
+  const winner = await setInstanceSettingOnce(deps.db, SETTING, project.projectId);
+  if (winner !== project.projectId) {
+    await deps.db.deleteFrom('projects').where('id', '=', project.projectId).execute();
+    return { ...base, projectId: String(winner), created: false, privateKeyPem: readKey() };
+  }
+  writeSecretFile(paths.developmentSigningKey, project.signingKey as string);
+  writeSecretFile(paths.developmentApiKey, `${project.apiKey}\n`);
+  for (const entry of deps.catalog.list()) {
+    await enableIntegration(deps, project.projectId, { type: entry.type });
+  }
+  return {
+    ...base,
+    projectId: project.projectId,
+    created: true,
+    privateKeyPem: project.signingKey ?? undefined,
+  };
+}

@@ -1,0 +1,84 @@
+import { existsSync } from 'node:fs';
+import fastifyStatic from '@fastify/static';
+import { AppError } from '@switchboard/contracts';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { CatalogView } from '../catalogView';
+import { signUserToken } from '../keys/signUserToken';
+
+export interface AssetRouteDeps {
+  catalog: CatalogView;
+  paths: { demo: string; sdkDist: string };
+  /** Present in development mode: the demo page signs tokens for a sample user of this project. */
+  demo: { projectId: string; privateKeyPem: string } | undefined;
+  originOf(request: { protocol: string; host: string }): string;
+}
+
+/** Integration icons, the SDK's browser build, the health check and (in development) the demo page. */
+export function assetRoutes(deps: AssetRouteDeps): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+
+    app.get(
+      '/integrations/:file',
+      {
+        schema: {
+          tags: ['Assets'],
+          summary:
+            "An integration's icon (the official client's CDN icon URL: <host>/integrations/<type>.svg)",
+          params: z.object({ file: z.string().regex(/^[a-z0-9._-]+\.svg$/) }),
+        },
+      },
+      async (request, reply) => {
+        const type = request.params.file.replace(/\.svg$/, '');
+        const entry = deps.catalog.get(type);
+        if (!entry) throw new AppError('INTEGRATION_NOT_IN_CATALOG', 404, `no icon for "${type}".`);
+        return reply
+          .type('image/svg+xml')
+          .header('cache-control', 'public, max-age=86400')
+          .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'")
+          .send(entry.iconSvg);
+      },
+    );
+
+    if (existsSync(deps.paths.sdkDist)) {
+      await app.register(fastifyStatic, { root: deps.paths.sdkDist, prefix: '/sdk/', decorateReply: false });
+    }
+
+    if (!deps.demo) {
+      app.get('/', { schema: { hide: true } }, async () => ({ name: 'Switchboard', docs: '/docs' }));
+      return;
+    }
+    const demo = deps.demo;
+    app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/demo/'));
+    await app.register(fastifyStatic, { root: deps.paths.demo, prefix: '/demo/', decorateReply: false });
+    app.get(
+      '/demo/session',
+      {
+        schema: {
+          tags: ['Demo'],
+          summary: 'Development only: a User Token for a sample user of the development project',
+          description:
+            "Plays the part of a SaaS app's own backend, which signs User Tokens with the project's private key.",
+          querystring: z.object({ userId: z.string().min(1).max(200).default('sample-user') }),
+          response: {
+            200: z.object({ projectId: z.uuid(), userId: z.string(), token: z.string(), host: z.string() }),
+          },
+        },
+      },
+      async (request) => {
+        const { token } = await signUserToken({
+          privateKeyPem: demo.privateKeyPem,
+          userId: request.query.userId,
+          ttlSeconds: 3600,
+        });
+        return {
+          projectId: demo.projectId,
+          userId: request.query.userId,
+          token,
+          host: deps.originOf(request),
+        };
+      },
+    );
+  };
+}

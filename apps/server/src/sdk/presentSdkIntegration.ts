@@ -1,0 +1,62 @@
+import type { SdkIntegration, WorkflowSummary } from '@switchboard/contracts';
+import type { IntegrationRow } from '@switchboard/db';
+import type { CatalogEntryView } from '../catalogView';
+
+/** An active integration as `GET /sdk/integrations` lists it (the seed's example shape). */
+export function presentSdkIntegration(input: {
+  row: IntegrationRow;
+  entry: CatalogEntryView;
+  workflows: WorkflowSummary[];
+  origin: string;
+  hasCredential: boolean;
+}): SdkIntegration {
+  const { row, entry, workflows } = input;
+  const dateCreated = row.createdAt.toISOString();
+  const dateUpdated = row.updatedAt.toISOString();
+  return {
+    id: row.id,
+    dateCreated,
+    dateUpdated,
+    projectId: row.projectId,
+    customIntegrationId: null,
+    customIntegration: null,
+    type: row.type,
+    isActive: row.isActive,
+    configs: [
+      {
+        // The portal configuration is one per integration; it shares the integration's id space.
+        id: row.id,
+        integrationId: row.id,
+        dateCreated,
+        dateUpdated,
+        values: {
+          accentColor: row.portalConfig.accentColor ?? entry.brandColor,
+          description: row.portalConfig.description ?? entry.description,
+          overview: row.portalConfig.overview ?? entry.overview,
+          // The official client finds a workflow's integration by key in workflowMeta (wire protocol 12.4).
+          workflowMeta: Object.fromEntries(
+            workflows.map((w) => [w.id, { id: w.id, description: w.description, inputs: [] }]),
+          ),
+          sharedMeta: { inputs: [] },
+        },
+      },
+    ],
+    workflows,
+    hasCredential: input.hasCredential,
+    connectedUserLimitOnDevCred: 0,
+    connectedUserLimitReached: false,
+    name: entry.name,
+    brandColor: entry.brandColor,
+    icon: `${input.origin}/integrations/${entry.type}.svg`,
+    needPreOauthInputs: entry.needPreOauthInputs,
+    providerType: entry.type,
+    authenticationType: entry.authenticationType,
+    sdkIntegrationConfig: {
+      oauthInputs: [],
+      accountTypes: [],
+      authConfigInputs: [],
+      postOauthInputs: [],
+      dataSources: {},
+    },
+  };
+}

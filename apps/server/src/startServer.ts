@@ -1,0 +1,101 @@
+import { listIntegrationDefinitions } from '@switchboard/catalog';
+import { openDatabase } from '@switchboard/db';
+import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
+import { buildApp } from './buildApp';
+import type { Config } from './config';
+import { createCatalogView } from './createCatalogView';
+import {
+  acquireDataDirLock,
+  type DataDirLock,
+  dataDirPaths,
+  ensureDataDir,
+  readOrCreateAdminKey,
+} from './dataDir';
+import { type DevelopmentProject, ensureDevelopmentProject } from './developmentProject';
+import { assetPaths, findRepoRoot } from './repoPaths';
+import { readVersion } from './version';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  /** The URL it listens on (with the real port when PORT=0). */
+  url: string;
+  version: string;
+  database: string;
+  adminKeyPath: string | undefined;
+  developmentProject: DevelopmentProject | undefined;
+  close(): Promise<void>;
+}
+
+/** Logs never carry secrets: tokens, keys and Authorization headers are redacted wherever they appear. */
+export const redactPaths = [
+  'req.headers.authorization',
+  'headers.authorization',
+  '*.token',
+  '*.apiKey',
+  '*.signingKey',
+  '*.clientSecret',
+  '*.privateKeyPem',
+];
+
+/** Opens the database, builds the app and listens. Everything the process needs comes from `config`. */
+export async function startServer(config: Config): Promise<RunningServer> {
+  const logger = pino({ level: config.logLevel, redact: redactPaths });
+  ensureDataDir(config.dataDir);
+  const paths = dataDirPaths(config.dataDir);
+  let lock: DataDirLock | undefined;
+  if (!config.databaseUrl) lock = acquireDataDirLock(config.dataDir, 'server');
+  try {
+    const database = await openDatabase(
+      config.databaseUrl
+        ? { kind: 'postgres', url: config.databaseUrl }
+        : { kind: 'pglite', dataDir: paths.pglite },
+    );
+    const catalog = createCatalogView(listIntegrationDefinitions());
+    const adminKey = readOrCreateAdminKey(config.dataDir, config.adminKey);
+    const developmentProject = config.development
+      ? await ensureDevelopmentProject({ db: database.db, catalog, dataDir: config.dataDir })
+      : undefined;
+    const root = findRepoRoot();
+    const version = readVersion(root);
+    const app = await buildApp({
+      db: database.db,
+      catalog,
+      logger,
+      adminKey,
+      publicUrl: config.publicUrl,
+      paths: assetPaths(root),
+      demo:
+        developmentProject?.privateKeyPem !== undefined
+          ? { projectId: developmentProject.projectId, privateKeyPem: developmentProject.privateKeyPem }
+          : undefined,
+      version,
+    });
+    await app.listen({ host: config.host, port: config.port });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    const url = config.listenUrl.replace(/:\d+$/, `:${port}`);
+    lock?.setUrl(url);
+    let closed = false;
+    return {
+      app,
+      url,
+      version,
+      database: config.databaseUrl
+        ? 'PostgreSQL (DATABASE_URL)'
+        : `embedded PostgreSQL (PGlite) in ${paths.pglite}`,
+      adminKeyPath: config.adminKey ? undefined : paths.adminKey,
+      developmentProject,
+      async close() {
+        if (closed) return;
+        closed = true;
+        await app.close();
+        await database.close();
+        lock?.release();
+      },
+    };
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
+}
