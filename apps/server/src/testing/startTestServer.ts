@@ -1,0 +1,115 @@
+import { randomBytes } from 'node:crypto';
+import { listIntegrationDefinitions } from '@switchboard/catalog';
+import type { CreateProjectResponse } from '@switchboard/contracts';
+import type { Database } from '@switchboard/db';
+import { openTestDatabase } from '@switchboard/db/testing';
+import type { Kysely } from 'kysely';
+import pino from 'pino';
+import { enableIntegration } from '../admin/integrationAdmin';
+import { createProject } from '../admin/projectAdmin';
+import { buildApp } from '../buildApp';
+import type { CatalogView } from '../catalogView';
+import { createCatalogView } from '../createCatalogView';
+import { signUserToken } from '../keys/signUserToken';
+import { assetPaths } from '../repoPaths';
+
+export interface TestProject extends CreateProjectResponse {
+  signingKey: string;
+  /** A User Token for `userId` signed with this project's key. */
+  token(userId: string, ttlSeconds?: number): Promise<string>;
+  /** Activates catalog integrations for this project. */
+  enable(...types: string[]): Promise<void>;
+}
+
+export interface TestServer {
+  url: string;
+  db: Kysely<Database>;
+  catalog: CatalogView;
+  adminKey: string;
+  /** A new project with a generated signing key. */
+  createProject(name?: string): Promise<TestProject>;
+  close(): Promise<void>;
+}
+
+/**
+ * A real Switchboard HTTP server on 127.0.0.1 and an ephemeral port, over a fresh database:
+ * in-memory PGlite, or a scratch database on the PostgreSQL in DATABASE_URL.
+ */
+export async function startTestServer(options: { development?: boolean } = {}): Promise<TestServer> {
+  const database = await openTestDatabase();
+  const catalog = createCatalogView(listIntegrationDefinitions());
+  const adminKey = `sba_${randomBytes(24).toString('base64url')}`;
+  let demo: { projectId: string; privateKeyPem: string } | undefined;
+  if (options.development) {
+    const project = await createProject(database.db, { name: 'Development' });
+    demo = { projectId: project.projectId, privateKeyPem: project.signingKey as string };
+    for (const entry of catalog.list()) await enableIntegration({ db: database.db, catalog }, project.projectId, { type: entry.type });
+  }
+  const app = await buildApp({
+    db: database.db,
+    catalog,
+    logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    adminKey,
+    publicUrl: undefined,
+    paths: assetPaths(),
+    demo,
+    version: 'test',
+  });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+
+  return {
+    url,
+    db: database.db,
+    catalog,
+    adminKey,
+    async createProject(name = 'Test project') {
+      const created = await createProject(database.db, { name });
+      const signingKey = created.signingKey as string;
+      return {
+        ...created,
+        signingKey,
+        token: async (userId, ttlSeconds = 3600) =>
+          (await signUserToken({ privateKeyPem: signingKey, userId, ttlSeconds })).token,
+        enable: async (...types) => {
+          for (const type of types) await enableIntegration({ db: database.db, catalog }, created.projectId, { type });
+        },
+      };
+    },
+    async close() {
+      await app.close();
+      await database.close();
+    },
+  };
+}
+
+/** fetch against the test server, with a bearer token and JSON body when given. */
+export async function call(
+  server: { url: string },
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary response shapes
+): Promise<{ status: number; body: any; headers: Headers }> {
+  const response = await fetch(`${server.url}${path}`, {
+    method,
+    headers: {
+      accept: 'application/json',
+      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+      ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...options.headers,
+    },
+    ...(options.body !== undefined
+      ? { body: typeof options.body === 'string' ? options.body : JSON.stringify(options.body) }
+      : {}),
+  });
+  const text = await response.text();
+  let body: unknown = text;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: response.status, body, headers: response.headers };
+}

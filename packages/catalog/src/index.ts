@@ -1,0 +1,47 @@
+export { catalog, getIntegrationDefinition, listIntegrationDefinitions } from './catalog';
+export { hostMatches, isAllowedHttpsUrl, isHostPattern } from './hostPattern';
+export { matchesInputPattern } from './inputPattern';
+export {
+  type AccountIdentity,
+  type AccountType,
+  type Api,
+  type ApiKeyAuth,
+  type Auth,
+  accountIdentitySchema,
+  accountTypeSchema,
+  apiKeyAuthSchema,
+  apiSchema,
+  authSchema,
+  baseUrlFromProviderDataSchema,
+  type CredentialInjection,
+  credentialInjectionSchema,
+  defineIntegration,
+  type FilePicker,
+  filePickerSchema,
+  type IntegrationCategory,
+  type IntegrationDefinition,
+  type IntegrationDefinitionInput,
+  type IntegrationInput,
+  integrationCategorySchema,
+  integrationDefinitionSchema,
+  integrationInputSchema,
+  integrationTypeSchema,
+  type OAuth2Auth,
+  oauth2AuthSchema,
+  type RateLimit,
+  type Refresh,
+  type RequestTarget,
+  type Revocation,
+  rateLimitSchema,
+  refreshSchema,
+  requestTargetSchema,
+  revocationSchema,
+  type TokenResponse,
+  tokenResponseSchema,
+  urlTemplateSchema,
+  type ValueSource,
+  valueSourceSchema,
+} from './integrationDefinition';
+export { readJsonPath } from './jsonPath';
+export { monogramIcon } from './monogramIcon';
+export { renderTemplate, templatePlaceholders } from './urlTemplate';
