@@ -43,7 +43,8 @@ export async function startTestServer(options: { development?: boolean } = {}): 
   if (options.development) {
     const project = await createProject(database.db, { name: 'Development' });
     demo = { projectId: project.projectId, privateKeyPem: project.signingKey as string };
-    for (const entry of catalog.list()) await enableIntegration({ db: database.db, catalog }, project.projectId, { type: entry.type });
+    for (const entry of catalog.list())
+      await enableIntegration({ db: database.db, catalog }, project.projectId, { type: entry.type });
   }
   const app = await buildApp({
     db: database.db,
@@ -73,7 +74,8 @@ export async function startTestServer(options: { development?: boolean } = {}): 
         token: async (userId, ttlSeconds = 3600) =>
           (await signUserToken({ privateKeyPem: signingKey, userId, ttlSeconds })).token,
         enable: async (...types) => {
-          for (const type of types) await enableIntegration({ db: database.db, catalog }, created.projectId, { type });
+          for (const type of types)
+            await enableIntegration({ db: database.db, catalog }, created.projectId, { type });
         },
       };
     },

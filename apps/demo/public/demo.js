@@ -1,0 +1,219 @@
+// The demo "SaaS app": plain JavaScript against the SDK's script-tag build (window.paragon).
+// The server signs a User Token for a sample user at GET /demo/session; a real app would do the
+// same from its own backend for whoever is logged in.
+
+const eventNames = [
+  'onIntegrationInstall',
+  'onIntegrationUninstall',
+  'onWorkflowChange',
+  'onPortalOpen',
+  'onPortalClose',
+];
+const maxLoggedEvents = 50;
+
+const byId = (id) => {
+  const element = document.getElementById(id);
+  if (!element) throw new Error(`The page is missing #${id}`);
+  return element;
+};
+
+const elements = {
+  status: byId('status'),
+  userId: byId('user-id'),
+  userJson: byId('user-json'),
+  integrationList: byId('integration-list'),
+  metaForm: byId('meta-form'),
+  metaName: byId('meta-name'),
+  metaEmail: byId('meta-email'),
+  metaSubmit: byId('meta-submit'),
+  eventsLog: byId('events-log'),
+  eventsEmpty: byId('events-empty'),
+};
+
+function setStatus(state, message) {
+  elements.status.dataset.state = state;
+  elements.status.textContent = message;
+  document.body.dataset.state = state;
+}
+
+function errorMessage(error) {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The sample user's session: `{ projectId, userId, token, host }`. */
+async function fetchSession() {
+  let response;
+  try {
+    response = await fetch('/demo/session', { headers: { Accept: 'application/json' } });
+  } catch (error) {
+    throw new Error(`Could not reach the Switchboard server for /demo/session: ${errorMessage(error)}`);
+  }
+  const body = await response.json().catch(() => undefined);
+  if (!response.ok) {
+    const reason = body && typeof body.message === 'string' ? body.message : `HTTP ${response.status}`;
+    throw new Error(`Could not start a demo session: ${reason}`);
+  }
+  if (!body || typeof body.projectId !== 'string' || typeof body.token !== 'string') {
+    throw new Error(
+      'Could not start a demo session: /demo/session did not answer { projectId, token, host }',
+    );
+  }
+  return body;
+}
+
+function element(tag, properties = {}, children = []) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(properties)) {
+    if (key === 'dataset') Object.assign(node.dataset, value);
+    else if (key === 'style')
+      for (const [name, css] of Object.entries(value)) node.style.setProperty(name, css);
+    else if (key in node) node[key] = value;
+    else node.setAttribute(key, value);
+  }
+  node.append(...children);
+  return node;
+}
+
+function renderIntegration(sdk, metadata, state) {
+  const connected = state?.enabled === true;
+  const icon = element('img', {
+    className: 'integration__icon',
+    src: metadata.icon,
+    alt: '',
+    width: 40,
+    height: 40,
+  });
+  const monogram = element(
+    'span',
+    { className: 'integration__monogram', hidden: true, 'aria-hidden': 'true' },
+    [metadata.name.slice(0, 1).toUpperCase()],
+  );
+  icon.addEventListener('error', () => {
+    icon.hidden = true;
+    monogram.hidden = false;
+  });
+  const badge = element('span', { className: `badge ${connected ? 'badge--on' : 'badge--off'}` }, [
+    connected ? 'Connected' : 'Not connected',
+  ]);
+  const details = [element('h3', { className: 'integration__name' }, [metadata.name]), badge];
+  if (connected && state.providerId) {
+    details.push(element('span', { className: 'integration__account' }, [`Account ${state.providerId}`]));
+  }
+  const item = element(
+    'li',
+    {
+      className: 'integration',
+      dataset: { testid: `integration-${metadata.type}`, connected: String(connected), type: metadata.type },
+      style: { '--brand': metadata.brandColor || '#64748b' },
+    },
+    [icon, monogram, element('div', { className: 'integration__details' }, details)],
+  );
+  if (connected) {
+    const disconnect = element('button', { type: 'button', className: 'button button--quiet' }, [
+      'Disconnect',
+    ]);
+    disconnect.setAttribute('aria-label', `Disconnect ${metadata.name}`);
+    disconnect.addEventListener('click', async () => {
+      disconnect.disabled = true;
+      setStatus('busy', `Disconnecting ${metadata.name}…`);
+      try {
+        await sdk.uninstallIntegration(metadata.type);
+        render(sdk);
+        setStatus('ready', `Disconnected ${metadata.name}.`);
+      } catch (error) {
+        disconnect.disabled = false;
+        setStatus('error', `Could not disconnect ${metadata.name}: ${errorMessage(error)}`);
+      }
+    });
+    item.append(disconnect);
+  }
+  return item;
+}
+
+function render(sdk) {
+  const user = sdk.getUser();
+  elements.userJson.textContent = JSON.stringify(user, null, 2);
+  elements.userId.textContent = user.authenticated ? user.userId : 'nobody';
+
+  const integrations = user.authenticated ? sdk.getIntegrationMetadata() : [];
+  const items = integrations.map((metadata) =>
+    renderIntegration(sdk, metadata, user.integrations?.[metadata.type]),
+  );
+  if (items.length === 0) {
+    items.push(
+      element('li', { className: 'integration-list__empty' }, [
+        'No active integrations in this project yet. Enable one with the admin API, then reload.',
+      ]),
+    );
+  }
+  elements.integrationList.replaceChildren(...items);
+  elements.integrationList.setAttribute('aria-busy', 'false');
+
+  if (user.authenticated) {
+    elements.metaName.value = typeof user.meta.Name === 'string' ? user.meta.Name : '';
+    elements.metaEmail.value = typeof user.meta.Email === 'string' ? user.meta.Email : '';
+  }
+  elements.metaSubmit.disabled = !user.authenticated;
+}
+
+function logEvent(name, event) {
+  const time = new Date();
+  const entry = element('li', { className: 'event', dataset: { event: name } }, [
+    element('div', { className: 'event__head' }, [
+      element('strong', {}, [name]),
+      element('time', { dateTime: time.toISOString() }, [time.toLocaleTimeString()]),
+    ]),
+    element('pre', { className: 'event__body' }, [JSON.stringify(event, null, 2)]),
+  ]);
+  elements.eventsLog.prepend(entry);
+  while (elements.eventsLog.children.length > maxLoggedEvents) elements.eventsLog.lastElementChild?.remove();
+  elements.eventsEmpty.hidden = true;
+}
+
+function wireMetaForm(sdk) {
+  elements.metaForm.addEventListener('submit', async (submitEvent) => {
+    submitEvent.preventDefault();
+    const meta = {};
+    const name = elements.metaName.value.trim();
+    const email = elements.metaEmail.value.trim();
+    if (name) meta.Name = name;
+    if (email) meta.Email = email;
+    if (Object.keys(meta).length === 0) {
+      setStatus('error', 'Enter a name or an email to save as user metadata.');
+      elements.metaName.focus();
+      return;
+    }
+    elements.metaSubmit.disabled = true;
+    setStatus('busy', 'Saving user metadata…');
+    try {
+      await sdk.setUserMetadata(meta);
+      render(sdk);
+      setStatus('ready', 'Saved user metadata.');
+    } catch (error) {
+      setStatus('error', `Could not save user metadata: ${errorMessage(error)}`);
+    } finally {
+      elements.metaSubmit.disabled = !sdk.getUser().authenticated;
+    }
+  });
+}
+
+async function main() {
+  const sdk = window.paragon;
+  if (!sdk) {
+    throw new Error('The SDK did not load from /sdk/switchboard.global.js (build it with `npm run build`).');
+  }
+  for (const name of eventNames) sdk.subscribe(name, (event) => logEvent(name, event));
+  wireMetaForm(sdk);
+
+  setStatus('loading', 'Signing in the sample user…');
+  const session = await fetchSession();
+  sdk.configureGlobal({ host: session.host || window.location.origin });
+  await sdk.authenticate(session.projectId, session.token);
+  render(sdk);
+  setStatus('ready', `Signed in as ${sdk.getUser().userId ?? session.userId} (SDK ${sdk.getVersion()}).`);
+}
+
+main().catch((error) => {
+  elements.integrationList.setAttribute('aria-busy', 'false');
+  setStatus('error', errorMessage(error));
+});
