@@ -45,8 +45,13 @@ describe('one-command server', () => {
     expect(session.body.projectId).toBe(dev.projectId);
     const token = session.body.token as string;
     const me = await call(first, 'GET', `/projects/${dev.projectId}/sdk/me`, { token });
-    expect(Object.keys(me.body.integrations)).toEqual(expect.arrayContaining(['salesforce', 'hubspot', 'slack', 'stripe']));
-    await call(first, 'PATCH', `/projects/${dev.projectId}/sdk/me`, { token, body: { meta: { Name: 'Kept' } } });
+    expect(Object.keys(me.body.integrations)).toEqual(
+      expect.arrayContaining(['salesforce', 'hubspot', 'slack', 'stripe']),
+    );
+    await call(first, 'PATCH', `/projects/${dev.projectId}/sdk/me`, {
+      token,
+      body: { meta: { Name: 'Kept' } },
+    });
     await first.close();
 
     const second = await startServer(loadConfig(env));
@@ -67,8 +72,33 @@ describe('one-command server', () => {
     const { writeFileSync } = await import('node:fs');
     writeFileSync(keyFile, project.signingKey);
 
-    expect((await cli(env, 'integration', 'enable', '--project', project.projectId, '--type', 'hubspot', '--scopes', 'crm.objects.contacts.read,oauth')).code).toBe(0);
-    const issued = await cli(env, 'token', '--project', project.projectId, '--user', 'user-7', '--key', keyFile, '--ttl', '10m');
+    expect(
+      (
+        await cli(
+          env,
+          'integration',
+          'enable',
+          '--project',
+          project.projectId,
+          '--type',
+          'hubspot',
+          '--scopes',
+          'crm.objects.contacts.read,oauth',
+        )
+      ).code,
+    ).toBe(0);
+    const issued = await cli(
+      env,
+      'token',
+      '--project',
+      project.projectId,
+      '--user',
+      'user-7',
+      '--key',
+      keyFile,
+      '--ttl',
+      '10m',
+    );
     expect(issued.code).toBe(0);
 
     const server = await startServer(loadConfig(env));
@@ -82,9 +112,23 @@ describe('one-command server', () => {
     const viaServer = await cli(env, 'project', 'create', '--name', 'Second', '--json');
     expect(viaServer.code).toBe(0);
     const list = await cli(env, 'project', 'list', '--json');
-    expect(JSON.parse(list.out).map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['Acme', 'Second', 'Development']));
-    const viaServerToken = await cli(env, 'token', '--project', project.projectId, '--user', 'user-8', '--key', keyFile);
-    expect((await call(server, 'GET', `/projects/${project.projectId}/sdk/me`, { token: viaServerToken.out })).body.userId).toBe('user-8');
+    expect(JSON.parse(list.out).map((p: { name: string }) => p.name)).toEqual(
+      expect.arrayContaining(['Acme', 'Second', 'Development']),
+    );
+    const viaServerToken = await cli(
+      env,
+      'token',
+      '--project',
+      project.projectId,
+      '--user',
+      'user-8',
+      '--key',
+      keyFile,
+    );
+    expect(
+      (await call(server, 'GET', `/projects/${project.projectId}/sdk/me`, { token: viaServerToken.out })).body
+        .userId,
+    ).toBe('user-8');
   });
 
   test('CLI mistakes are one-line errors with a non-zero exit, never a stack', async () => {
@@ -95,10 +139,27 @@ describe('one-command server', () => {
     expect(unknown.code).toBe(2);
     expect(unknown.err).toContain('unknown command');
     const project = JSON.parse((await cli(env, 'project', 'create', '--name', 'X', '--json')).out);
-    const badType = await cli(env, 'integration', 'enable', '--project', project.projectId, '--type', 'myspace');
+    const badType = await cli(
+      env,
+      'integration',
+      'enable',
+      '--project',
+      project.projectId,
+      '--type',
+      'myspace',
+    );
     expect(badType.code).toBe(1);
     expect(badType.err).toContain('not in the catalog');
-    const badTtl = await cli(env, 'token', '--project', project.projectId, '--user', 'u', '--key', '/nonexistent.pem');
+    const badTtl = await cli(
+      env,
+      'token',
+      '--project',
+      project.projectId,
+      '--user',
+      'u',
+      '--key',
+      '/nonexistent.pem',
+    );
     expect(badTtl.err).toContain('cannot read that file');
     for (const r of [missing, unknown, badType, badTtl]) expect(r.err).not.toMatch(/\n\s+at /);
   });
@@ -118,7 +179,9 @@ describe.runIf(process.env.DATABASE_URL)('several processes on one PostgreSQL', 
   test('starting three servers at once migrates once and creates one development project', async () => {
     const env = await freshEnv();
     const dirs = [1, 2, 3].map((i) => `${env.SWITCHBOARD_DATA_DIR}/node-${i}`);
-    const servers = await Promise.all(dirs.map((dir) => startServer(loadConfig({ ...env, SWITCHBOARD_DATA_DIR: dir }))));
+    const servers = await Promise.all(
+      dirs.map((dir) => startServer(loadConfig({ ...env, SWITCHBOARD_DATA_DIR: dir }))),
+    );
     for (const s of servers) cleanups.push(() => s.close());
     const ids = new Set(servers.map((s) => s.developmentProject?.projectId));
     expect(ids.size).toBe(1);

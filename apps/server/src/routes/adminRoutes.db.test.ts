@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { call, type TestServer, startTestServer } from '../testing/startTestServer';
+import { call, startTestServer, type TestServer } from '../testing/startTestServer';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -10,15 +10,21 @@ afterAll(() => server?.close());
 
 describe('admin API', () => {
   test('creating a project returns secrets once and stores only the public key', async () => {
-    const created = await call(server, 'POST', '/admin/projects', { token: server.adminKey, body: { name: 'Acme' } });
+    const created = await call(server, 'POST', '/admin/projects', {
+      token: server.adminKey,
+      body: { name: 'Acme' },
+    });
     expect(created.status).toBe(201);
     expect(created.body.apiKey).toMatch(/^sbk_/);
     expect(created.body.signingKey).toContain('-----BEGIN PRIVATE KEY-----');
-    const project = await call(server, 'GET', `/admin/projects/${created.body.projectId}`, { token: created.body.apiKey });
+    const project = await call(server, 'GET', `/admin/projects/${created.body.projectId}`, {
+      token: created.body.apiKey,
+    });
     expect(project.status).toBe(200);
     expect(project.body.signingKeys[0].publicKey).toContain('-----BEGIN PUBLIC KEY-----');
     expect(JSON.stringify(project.body)).not.toContain('PRIVATE KEY');
-    const stored = JSON.stringify(await server.db.selectFrom('signingKeys').selectAll().execute()) +
+    const stored =
+      JSON.stringify(await server.db.selectFrom('signingKeys').selectAll().execute()) +
       JSON.stringify(await server.db.selectFrom('apiKeys').selectAll().execute());
     expect(stored).not.toContain('PRIVATE KEY');
     expect(stored).not.toContain(created.body.apiKey);
@@ -27,12 +33,20 @@ describe('admin API', () => {
   test('a project can bring its own public key; a bad key is a clear 400', async () => {
     const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
-    const created = await call(server, 'POST', '/admin/projects', { token: server.adminKey, body: { name: 'BYO', publicKey: pem } });
+    const created = await call(server, 'POST', '/admin/projects', {
+      token: server.adminKey,
+      body: { name: 'BYO', publicKey: pem },
+    });
     expect(created.status).toBe(201);
     expect(created.body.signingKey).toBeNull();
 
-    const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
-    const refused = await call(server, 'POST', '/admin/projects', { token: server.adminKey, body: { name: 'EC', publicKey: ec } });
+    const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+      .publicKey.export({ type: 'spki', format: 'pem' })
+      .toString();
+    const refused = await call(server, 'POST', '/admin/projects', {
+      token: server.adminKey,
+      body: { name: 'EC', publicKey: ec },
+    });
     expect(refused.status).toBe(400);
     expect(refused.body).toMatchObject({ code: 'SIGNING_KEY_INVALID' });
     expect(refused.body.message).toContain('RSA');
@@ -40,19 +54,27 @@ describe('admin API', () => {
 
   test('keys: none or a wrong key is 401; a project key cannot create projects (403) or see other projects (404)', async () => {
     expect((await call(server, 'GET', '/admin/projects')).status).toBe(401);
-    expect((await call(server, 'GET', '/admin/projects', { token: 'sba_wrong' })).body.code).toBe('AUTH_API_KEY_INVALID');
-    const a = (await call(server, 'POST', '/admin/projects', { token: server.adminKey, body: { name: 'A' } })).body;
-    const b = (await call(server, 'POST', '/admin/projects', { token: server.adminKey, body: { name: 'B' } })).body;
+    expect((await call(server, 'GET', '/admin/projects', { token: 'sba_wrong' })).body.code).toBe(
+      'AUTH_API_KEY_INVALID',
+    );
+    const a = (await call(server, 'POST', '/admin/projects', { token: server.adminKey, body: { name: 'A' } }))
+      .body;
+    const b = (await call(server, 'POST', '/admin/projects', { token: server.adminKey, body: { name: 'B' } }))
+      .body;
     const create = await call(server, 'POST', '/admin/projects', { token: a.apiKey, body: { name: 'C' } });
     expect(create.status).toBe(403);
     expect(create.body.code).toBe('FORBIDDEN');
-    const peek = await call(server, 'GET', `/admin/projects/${b.projectId}/integrations`, { token: a.apiKey });
+    const peek = await call(server, 'GET', `/admin/projects/${b.projectId}/integrations`, {
+      token: a.apiKey,
+    });
     expect(peek.status).toBe(404);
     expect((await call(server, 'GET', '/admin/catalog', { token: a.apiKey })).status).toBe(200);
   });
 
   test('enabling integrations: catalog types only, idempotent, secret never returned', async () => {
-    const p = (await call(server, 'POST', '/admin/projects', { token: server.adminKey, body: { name: 'Int' } })).body;
+    const p = (
+      await call(server, 'POST', '/admin/projects', { token: server.adminKey, body: { name: 'Int' } })
+    ).body;
     const path = `/admin/projects/${p.projectId}/integrations`;
     const unknown = await call(server, 'POST', path, { token: p.apiKey, body: { type: 'myspace' } });
     expect(unknown.status).toBe(400);
@@ -61,24 +83,45 @@ describe('admin API', () => {
 
     const first = await call(server, 'POST', path, {
       token: p.apiKey,
-      body: { type: 'salesforce', clientId: 'cid', clientSecret: 'top-secret', scopes: ['api', 'refresh_token'] },
+      body: {
+        type: 'salesforce',
+        clientId: 'cid',
+        clientSecret: 'top-secret',
+        scopes: ['api', 'refresh_token'],
+      },
     });
     expect(first.status).toBe(200);
-    expect(first.body).toMatchObject({ type: 'salesforce', isActive: true, clientId: 'cid', hasClientSecret: true, scopes: ['api', 'refresh_token'] });
+    expect(first.body).toMatchObject({
+      type: 'salesforce',
+      isActive: true,
+      clientId: 'cid',
+      hasClientSecret: true,
+      scopes: ['api', 'refresh_token'],
+    });
     expect(JSON.stringify(first.body)).not.toContain('top-secret');
     const again = await call(server, 'POST', path, { token: p.apiKey, body: { type: 'salesforce' } });
     expect(again.body).toMatchObject({ id: first.body.id, clientId: 'cid', hasClientSecret: true });
     expect((await call(server, 'GET', path, { token: p.apiKey })).body).toHaveLength(1);
 
-    const badBody = await call(server, 'POST', path, { token: p.apiKey, body: { type: 'slack', accentColor: 'red' } });
+    const badBody = await call(server, 'POST', path, {
+      token: p.apiKey,
+      body: { type: 'slack', accentColor: 'red' },
+    });
     expect(badBody.status).toBe(400);
     expect(badBody.body.details[0].path).toBe('body.accentColor');
   });
 
   test('user tokens: signed only with a key of the project, and they verify', async () => {
-    const p = (await call(server, 'POST', '/admin/projects', { token: server.adminKey, body: { name: 'Tok' } })).body;
-    const q = (await call(server, 'POST', '/admin/projects', { token: server.adminKey, body: { name: 'Other' } })).body;
-    await call(server, 'POST', `/admin/projects/${p.projectId}/integrations`, { token: p.apiKey, body: { type: 'slack' } });
+    const p = (
+      await call(server, 'POST', '/admin/projects', { token: server.adminKey, body: { name: 'Tok' } })
+    ).body;
+    const q = (
+      await call(server, 'POST', '/admin/projects', { token: server.adminKey, body: { name: 'Other' } })
+    ).body;
+    await call(server, 'POST', `/admin/projects/${p.projectId}/integrations`, {
+      token: p.apiKey,
+      body: { type: 'slack' },
+    });
     const issued = await call(server, 'POST', `/admin/projects/${p.projectId}/user-tokens`, {
       token: p.apiKey,
       body: { userId: 'user-42', signingKey: p.signingKey, ttl: '30m' },
@@ -100,15 +143,28 @@ describe('admin API', () => {
   });
 
   test('workflows are registered under an enabled integration', async () => {
-    const p = (await call(server, 'POST', '/admin/projects', { token: server.adminKey, body: { name: 'Wf' } })).body;
+    const p = (
+      await call(server, 'POST', '/admin/projects', { token: server.adminKey, body: { name: 'Wf' } })
+    ).body;
     const path = `/admin/projects/${p.projectId}/workflows`;
-    const early = await call(server, 'POST', path, { token: p.apiKey, body: { integration: 'slack', description: 'x' } });
+    const early = await call(server, 'POST', path, {
+      token: p.apiKey,
+      body: { integration: 'slack', description: 'x' },
+    });
     expect(early.status).toBe(400);
     expect(early.body.message).toContain('enable it first');
-    await call(server, 'POST', `/admin/projects/${p.projectId}/integrations`, { token: p.apiKey, body: { type: 'slack' } });
-    const created = await call(server, 'POST', path, { token: p.apiKey, body: { integration: 'slack', description: 'Notify' } });
+    await call(server, 'POST', `/admin/projects/${p.projectId}/integrations`, {
+      token: p.apiKey,
+      body: { type: 'slack' },
+    });
+    const created = await call(server, 'POST', path, {
+      token: p.apiKey,
+      body: { integration: 'slack', description: 'Notify' },
+    });
     expect(created.status).toBe(201);
-    expect((await call(server, 'GET', path, { token: p.apiKey })).body.map((w: { id: string }) => w.id)).toEqual([created.body.id]);
+    expect(
+      (await call(server, 'GET', path, { token: p.apiKey })).body.map((w: { id: string }) => w.id),
+    ).toEqual([created.body.id]);
   });
 
   test('the OpenAPI document describes the SDK and admin routes', async () => {

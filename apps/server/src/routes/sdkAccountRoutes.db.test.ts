@@ -3,7 +3,7 @@ import { credentialSchema, meResponseSchema, sdkIntegrationSchema } from '@switc
 import { insertCredential, upsertConnectedUser } from '@switchboard/db';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { z } from 'zod';
-import { call, type TestProject, type TestServer, startTestServer } from '../testing/startTestServer';
+import { call, startTestServer, type TestProject, type TestServer } from '../testing/startTestServer';
 
 let server: TestServer;
 let project: TestProject;
@@ -40,7 +40,11 @@ async function connect(p: TestProject, sub: string, type = 'slack', providerId =
     .where('projectId', '=', p.projectId)
     .where('type', '=', type)
     .executeTakeFirstOrThrow();
-  const user = await upsertConnectedUser(server.db, { id: randomUUID(), projectId: p.projectId, externalId: sub });
+  const user = await upsertConnectedUser(server.db, {
+    id: randomUUID(),
+    projectId: p.projectId,
+    externalId: sub,
+  });
   const credential = await insertCredential(server.db, {
     id: randomUUID(),
     projectId: p.projectId,
@@ -51,7 +55,12 @@ async function connect(p: TestProject, sub: string, type = 'slack', providerId =
     providerData: { teamName: 'Acme HQ' },
     defaultConfiguration: { id: randomUUID(), workflowSettings: {} },
   });
-  return { integrationId: integration.id, credentialId: credential.id, configurationId: credential.configurations[0]!.id, token: await p.token(sub) };
+  return {
+    integrationId: integration.id,
+    credentialId: credential.id,
+    configurationId: credential.configurations[0]!.id,
+    token: await p.token(sub),
+  };
 }
 
 const sdk = (p: TestProject, rest: string) => `/projects/${p.projectId}/sdk${rest}`;
@@ -71,7 +80,9 @@ describe('GET /sdk/me', () => {
 
   test("shows the user's connected credential as the current one", async () => {
     const c = await connect(project, 'connected-user');
-    const me = meResponseSchema.parse((await call(server, 'GET', sdk(project, '/me'), { token: c.token })).body);
+    const me = meResponseSchema.parse(
+      (await call(server, 'GET', sdk(project, '/me'), { token: c.token })).body,
+    );
     expect(me.integrations.slack).toMatchObject({
       enabled: true,
       credentialId: c.credentialId,
@@ -89,8 +100,18 @@ describe('GET /sdk/me', () => {
 describe('PATCH /sdk/me', () => {
   test('merges metadata; keys not sent stay', async () => {
     const token = await project.token('meta-user');
-    expect((await call(server, 'PATCH', sdk(project, '/me'), { token, body: { meta: { Name: 'Sean V', plan: 'pro' } } })).status).toBe(200);
-    const second = await call(server, 'PATCH', sdk(project, '/me'), { token, body: { meta: { Email: 'sean@example.com', plan: 'team' } } });
+    expect(
+      (
+        await call(server, 'PATCH', sdk(project, '/me'), {
+          token,
+          body: { meta: { Name: 'Sean V', plan: 'pro' } },
+        })
+      ).status,
+    ).toBe(200);
+    const second = await call(server, 'PATCH', sdk(project, '/me'), {
+      token,
+      body: { meta: { Email: 'sean@example.com', plan: 'team' } },
+    });
     expect(second.body.meta).toEqual({ Name: 'Sean V', Email: 'sean@example.com', plan: 'team' });
     const me = await call(server, 'GET', sdk(project, '/me'), { token });
     expect(me.body.meta).toEqual({ Name: 'Sean V', Email: 'sean@example.com', plan: 'team' });
@@ -119,7 +140,10 @@ describe('PATCH /sdk/me', () => {
 
   test('refuses a body over the limit with 413', async () => {
     const token = await project.token('meta-big');
-    const response = await call(server, 'PATCH', sdk(project, '/me'), { token, body: { meta: { big: 'x'.repeat(2_000_000) } } });
+    const response = await call(server, 'PATCH', sdk(project, '/me'), {
+      token,
+      body: { meta: { big: 'x'.repeat(2_000_000) } },
+    });
     expect(response.status).toBe(413);
     expect(response.body.code).toBe('PAYLOAD_TOO_LARGE');
   });
@@ -132,7 +156,12 @@ describe('GET /sdk/integrations', () => {
     expect(status).toBe(200);
     const integrations = z.array(sdkIntegrationSchema).parse(body);
     const slack = integrations.find((i) => i.type === 'slack')!;
-    expect(slack).toMatchObject({ name: 'Slack', isActive: true, authenticationType: 'oauth', projectId: project.projectId });
+    expect(slack).toMatchObject({
+      name: 'Slack',
+      isActive: true,
+      authenticationType: 'oauth',
+      projectId: project.projectId,
+    });
     expect(slack.brandColor).toMatch(/^#[0-9A-Fa-f]{6}$/);
     expect(slack.icon).toBe(`${server.url}/integrations/slack.svg`);
     expect(slack.workflows.map((w) => w.id)).toEqual([workflowId]);
@@ -147,40 +176,65 @@ describe('GET /sdk/integrations', () => {
   test('a deactivated integration disappears from /integrations and /me', async () => {
     const p = await server.createProject('Deactivation');
     await p.enable('slack', 'hubspot');
-    const off = await call(server, 'DELETE', `/admin/projects/${p.projectId}/integrations/hubspot`, { token: p.apiKey });
+    const off = await call(server, 'DELETE', `/admin/projects/${p.projectId}/integrations/hubspot`, {
+      token: p.apiKey,
+    });
     expect(off.status).toBe(200);
     const token = await p.token('u');
-    expect((await call(server, 'GET', sdk(p, '/integrations'), { token })).body.map((i: { type: string }) => i.type)).toEqual(['slack']);
-    expect(Object.keys((await call(server, 'GET', sdk(p, '/me'), { token })).body.integrations)).toEqual(['slack']);
+    expect(
+      (await call(server, 'GET', sdk(p, '/integrations'), { token })).body.map(
+        (i: { type: string }) => i.type,
+      ),
+    ).toEqual(['slack']);
+    expect(Object.keys((await call(server, 'GET', sdk(p, '/me'), { token })).body.integrations)).toEqual([
+      'slack',
+    ]);
   });
 });
 
 describe('credentials', () => {
-  test('GET /sdk/credentials lists the user\'s credentials; ?integration= returns the current one', async () => {
+  test("GET /sdk/credentials lists the user's credentials; ?integration= returns the current one", async () => {
     const c = await connect(project, 'cred-lister');
     const list = await call(server, 'GET', sdk(project, '/credentials'), { token: c.token });
-    expect(z.array(credentialSchema).parse(list.body).map((x) => x.id)).toEqual([c.credentialId]);
+    expect(
+      z
+        .array(credentialSchema)
+        .parse(list.body)
+        .map((x) => x.id),
+    ).toEqual([c.credentialId]);
     // The official client sends includeAccountAuth=undefined literally when the option is omitted.
-    const one = await call(server, 'GET', sdk(project, '/credentials?integration=slack&includeAccountAuth=undefined'), { token: c.token });
+    const one = await call(
+      server,
+      'GET',
+      sdk(project, '/credentials?integration=slack&includeAccountAuth=undefined'),
+      { token: c.token },
+    );
     expect(one.status).toBe(200);
     expect(credentialSchema.parse(one.body).id).toBe(c.credentialId);
-    const missing = await call(server, 'GET', sdk(project, '/credentials?integration=salesforce'), { token: c.token });
+    const missing = await call(server, 'GET', sdk(project, '/credentials?integration=salesforce'), {
+      token: c.token,
+    });
     expect(missing.status).toBe(404);
     expect(missing.body.code).toBe('INTEGRATION_NOT_INSTALLED');
   });
 
-  test('GET /sdk/credentials/:id answers 404 for another user\'s or another project\'s credential', async () => {
+  test("GET /sdk/credentials/:id answers 404 for another user's or another project's credential", async () => {
     const mine = await connect(project, 'owner-a');
     const theirs = await connect(project, 'owner-b');
     const elsewhere = await connect(otherProject, 'owner-a');
-    expect((await call(server, 'GET', sdk(project, `/credentials/${mine.credentialId}`), { token: mine.token })).status).toBe(200);
+    expect(
+      (await call(server, 'GET', sdk(project, `/credentials/${mine.credentialId}`), { token: mine.token }))
+        .status,
+    ).toBe(200);
     for (const id of [theirs.credentialId, elsewhere.credentialId]) {
       const response = await call(server, 'GET', sdk(project, `/credentials/${id}`), { token: mine.token });
       expect(response.status).toBe(404);
       expect(response.body.code).toBe('CREDENTIAL_NOT_FOUND');
     }
     // The other project's token on this project's path fails signature: 401 there, not data.
-    const cross = await call(server, 'GET', sdk(project, `/credentials/${elsewhere.credentialId}`), { token: elsewhere.token });
+    const cross = await call(server, 'GET', sdk(project, `/credentials/${elsewhere.credentialId}`), {
+      token: elsewhere.token,
+    });
     expect(cross.status).toBe(401);
   });
 
@@ -189,28 +243,51 @@ describe('credentials', () => {
     const path = sdk(project, `/credentials/${c.credentialId}`);
     const full = await call(server, 'PATCH', path, {
       token: c.token,
-      body: { config: { workflowSettings: { [workflowId]: { enabled: true, settings: { channel: '#general' } } }, sharedSettings: { region: 'eu', limit: 5 } } },
+      body: {
+        config: {
+          workflowSettings: { [workflowId]: { enabled: true, settings: { channel: '#general' } } },
+          sharedSettings: { region: 'eu', limit: 5 },
+        },
+      },
     });
     expect(full.status).toBe(200);
-    expect(full.body.configurations[0].workflowSettings[workflowId]).toEqual({ enabled: true, settings: { channel: '#general' } });
+    expect(full.body.configurations[0].workflowSettings[workflowId]).toEqual({
+      enabled: true,
+      settings: { channel: '#general' },
+    });
 
-    const shared = await call(server, 'PATCH', path, { token: c.token, body: { config: { sharedSettings: { region: 'us' } } } });
+    const shared = await call(server, 'PATCH', path, {
+      token: c.token,
+      body: { config: { sharedSettings: { region: 'us' } } },
+    });
     expect(shared.body.configurations[0].sharedSettings).toEqual({ region: 'us' });
     expect(shared.body.configurations[0].workflowSettings[workflowId].enabled).toBe(true);
-    expect(shared.body.config).toEqual({ configuredWorkflows: shared.body.configurations[0].workflowSettings, sharedSettings: { region: 'us' } });
+    expect(shared.body.config).toEqual({
+      configuredWorkflows: shared.body.configurations[0].workflowSettings,
+      sharedSettings: { region: 'us' },
+    });
 
-    const legacy = await call(server, 'PATCH', path, { token: c.token, body: { config: { configuredWorkflows: {} } } });
+    const legacy = await call(server, 'PATCH', path, {
+      token: c.token,
+      body: { config: { configuredWorkflows: {} } },
+    });
     expect(legacy.body.configurations[0].workflowSettings).toEqual({});
 
     const stored = await call(server, 'GET', path, { token: c.token });
-    expect(stored.body.configurations[0]).toMatchObject({ workflowSettings: {}, sharedSettings: { region: 'us' } });
+    expect(stored.body.configurations[0]).toMatchObject({
+      workflowSettings: {},
+      sharedSettings: { region: 'us' },
+    });
   });
 
   test.each([
     ['enabled is not a boolean', { config: { workflowSettings: { w: { enabled: 'yes', settings: {} } } } }],
     ['config is missing', { sharedSettings: {} }],
     ['config has an unknown key', { config: { somethingElse: {} } }],
-    ['both workflowSettings and configuredWorkflows', { config: { workflowSettings: {}, configuredWorkflows: {} } }],
+    [
+      'both workflowSettings and configuredWorkflows',
+      { config: { workflowSettings: {}, configuredWorkflows: {} } },
+    ],
     ['sharedSettings is an array', { config: { sharedSettings: [1, 2] } }],
   ])('PATCH refuses a body where %s with 400 and changes nothing', async (_name, body) => {
     const c = await connect(project, `bad-patch-${_name}`);
@@ -227,13 +304,21 @@ describe('credentials', () => {
     const victim = await connect(project, 'patch-victim');
     const attacker = await connect(project, 'patch-attacker');
     const path = sdk(project, `/credentials/${victim.credentialId}`);
-    await call(server, 'PATCH', path, { token: victim.token, body: { config: { sharedSettings: { mine: true } } } });
-    const response = await call(server, 'PATCH', path, { token: attacker.token, body: { config: { sharedSettings: { pwned: true } } } });
+    await call(server, 'PATCH', path, {
+      token: victim.token,
+      body: { config: { sharedSettings: { mine: true } } },
+    });
+    const response = await call(server, 'PATCH', path, {
+      token: attacker.token,
+      body: { config: { sharedSettings: { pwned: true } } },
+    });
     expect(response.status).toBe(404);
-    expect((await call(server, 'GET', path, { token: victim.token })).body.configurations[0].sharedSettings).toEqual({ mine: true });
+    expect(
+      (await call(server, 'GET', path, { token: victim.token })).body.configurations[0].sharedSettings,
+    ).toEqual({ mine: true });
   });
 
-  test('PATCH with an X-Paragon-Configuration-Id that is not this credential\'s is a 404', async () => {
+  test("PATCH with an X-Paragon-Configuration-Id that is not this credential's is a 404", async () => {
     const a = await connect(project, 'config-a');
     const b = await connect(project, 'config-b');
     const response = await call(server, 'PATCH', sdk(project, `/credentials/${a.credentialId}`), {
@@ -247,39 +332,53 @@ describe('credentials', () => {
 });
 
 describe('workflows', () => {
-  test('POST enables and DELETE disables, keeping the workflow\'s settings', async () => {
+  test("POST enables and DELETE disables, keeping the workflow's settings", async () => {
     const c = await connect(project, 'toggle-user');
     const credentialPath = sdk(project, `/credentials/${c.credentialId}`);
     await call(server, 'PATCH', credentialPath, {
       token: c.token,
-      body: { config: { workflowSettings: { [workflowId]: { enabled: false, settings: { channel: '#ops' } } } } },
+      body: {
+        config: { workflowSettings: { [workflowId]: { enabled: false, settings: { channel: '#ops' } } } },
+      },
     });
-    const headers = { 'x-paragon-credential': c.credentialId, 'x-paragon-configuration-id': c.configurationId };
+    const headers = {
+      'x-paragon-credential': c.credentialId,
+      'x-paragon-configuration-id': c.configurationId,
+    };
     // The official client sends Content-Type: application/json with no body.
     const enabled = await call(server, 'POST', sdk(project, `/workflows/${workflowId}`), {
       token: c.token,
       headers: { ...headers, 'content-type': 'application/json' },
     });
     expect(enabled.status).toBe(200);
-    expect(enabled.body.configurations[0].workflowSettings[workflowId]).toEqual({ enabled: true, settings: { channel: '#ops' } });
+    expect(enabled.body.configurations[0].workflowSettings[workflowId]).toEqual({
+      enabled: true,
+      settings: { channel: '#ops' },
+    });
     const disabled = await call(server, 'DELETE', sdk(project, `/workflows/${workflowId}`), {
       token: c.token,
       headers: { ...headers, 'content-type': 'application/json' },
     });
     expect(disabled.status).toBe(200);
     const stored = await call(server, 'GET', credentialPath, { token: c.token });
-    expect(stored.body.configurations[0].workflowSettings[workflowId]).toEqual({ enabled: false, settings: { channel: '#ops' } });
+    expect(stored.body.configurations[0].workflowSettings[workflowId]).toEqual({
+      enabled: false,
+      settings: { channel: '#ops' },
+    });
   });
 
-  test('without headers it uses the current credential of the workflow\'s integration', async () => {
+  test("without headers it uses the current credential of the workflow's integration", async () => {
     const c = await connect(project, 'toggle-default');
     const response = await call(server, 'POST', sdk(project, `/workflows/${workflowId}`), { token: c.token });
     expect(response.status).toBe(200);
     expect(response.body.id).toBe(c.credentialId);
-    expect(response.body.configurations[0].workflowSettings[workflowId]).toEqual({ enabled: true, settings: {} });
+    expect(response.body.configurations[0].workflowSettings[workflowId]).toEqual({
+      enabled: true,
+      settings: {},
+    });
   });
 
-  test('refusals: unknown workflow, another project\'s workflow, integration not connected, another user\'s credential', async () => {
+  test("refusals: unknown workflow, another project's workflow, integration not connected, another user's credential", async () => {
     const c = await connect(project, 'toggle-refusals');
     const stranger = await connect(project, 'toggle-stranger');
     const foreign = await call(server, 'POST', `/admin/projects/${otherProject.projectId}/workflows`, {
@@ -294,10 +393,15 @@ describe('workflows', () => {
       [workflowId, { 'x-paragon-credential': 'ext:not-a-uuid' }, 'CREDENTIAL_NOT_FOUND'],
     ];
     for (const [id, headers, code] of cases) {
-      const response = await call(server, 'POST', sdk(project, `/workflows/${id}`), { token: c.token, headers });
+      const response = await call(server, 'POST', sdk(project, `/workflows/${id}`), {
+        token: c.token,
+        headers,
+      });
       expect({ id, status: response.status, code: response.body.code }).toEqual({ id, status: 404, code });
     }
-    const strangerState = await call(server, 'GET', sdk(project, `/credentials/${stranger.credentialId}`), { token: stranger.token });
+    const strangerState = await call(server, 'GET', sdk(project, `/credentials/${stranger.credentialId}`), {
+      token: stranger.token,
+    });
     expect(strangerState.body.configurations[0].workflowSettings).toEqual({});
   });
 });
@@ -316,14 +420,20 @@ describe('DELETE /sdk/integrations/:integrationId', () => {
     expect(one.status).toBe(200);
     expect(one.body.deletedCredentialIds).toEqual([first.credentialId]);
     const after = await call(server, 'GET', sdk(project, '/me'), { token: first.token });
-    expect(after.body.integrations.slack.allCredentials.map((c: { id: string }) => c.id)).toEqual([second.credentialId]);
+    expect(after.body.integrations.slack.allCredentials.map((c: { id: string }) => c.id)).toEqual([
+      second.credentialId,
+    ]);
     expect(after.body.integrations.slack.credentialId).toBe(second.credentialId);
 
-    const rest = await call(server, 'DELETE', sdk(project, `/integrations/${first.integrationId}`), { token: first.token });
+    const rest = await call(server, 'DELETE', sdk(project, `/integrations/${first.integrationId}`), {
+      token: first.token,
+    });
     expect(rest.body.deletedCredentialIds).toEqual([second.credentialId]);
     const none = await call(server, 'GET', sdk(project, '/me'), { token: first.token });
     expect(none.body.integrations.slack).toMatchObject({ enabled: false, allCredentials: [] });
-    const again = await call(server, 'DELETE', sdk(project, `/integrations/${first.integrationId}`), { token: first.token });
+    const again = await call(server, 'DELETE', sdk(project, `/integrations/${first.integrationId}`), {
+      token: first.token,
+    });
     expect(again.status).toBe(404);
   });
 
@@ -335,14 +445,28 @@ describe('DELETE /sdk/integrations/:integrationId', () => {
       headers: { 'x-paragon-credential': victim.credentialId },
     });
     expect(response.status).toBe(404);
-    expect((await call(server, 'GET', sdk(project, `/credentials/${victim.credentialId}`), { token: victim.token })).status).toBe(200);
-    expect((await call(server, 'GET', sdk(project, `/credentials/${attacker.credentialId}`), { token: attacker.token })).status).toBe(200);
+    expect(
+      (
+        await call(server, 'GET', sdk(project, `/credentials/${victim.credentialId}`), {
+          token: victim.token,
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await call(server, 'GET', sdk(project, `/credentials/${attacker.credentialId}`), {
+          token: attacker.token,
+        })
+      ).status,
+    ).toBe(200);
   });
 
   test("another project's integration id is a 404", async () => {
     const c = await connect(project, 'delete-foreign');
     const foreign = await connect(otherProject, 'delete-foreign');
-    const response = await call(server, 'DELETE', sdk(project, `/integrations/${foreign.integrationId}`), { token: c.token });
+    const response = await call(server, 'DELETE', sdk(project, `/integrations/${foreign.integrationId}`), {
+      token: c.token,
+    });
     expect(response.status).toBe(404);
     expect(response.body.code).toBe('INTEGRATION_NOT_FOUND');
   });
@@ -355,7 +479,8 @@ describe('CORS', () => {
       headers: {
         origin: 'https://app.example.com',
         'access-control-request-method': 'PATCH',
-        'access-control-request-headers': 'authorization,content-type,x-paragon-sdk-version,x-paragon-credential,x-paragon-configuration-id',
+        'access-control-request-headers':
+          'authorization,content-type,x-paragon-sdk-version,x-paragon-credential,x-paragon-configuration-id',
       },
     });
     expect(response.status).toBe(204);
@@ -365,7 +490,9 @@ describe('CORS', () => {
   });
 
   test('error responses carry CORS headers too, so the browser can read them', async () => {
-    const response = await fetch(`${server.url}${sdk(project, '/me')}`, { headers: { origin: 'https://app.example.com' } });
+    const response = await fetch(`${server.url}${sdk(project, '/me')}`, {
+      headers: { origin: 'https://app.example.com' },
+    });
     expect(response.status).toBe(401);
     expect(response.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
   });
