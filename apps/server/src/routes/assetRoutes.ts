@@ -51,7 +51,12 @@ export function assetRoutes(deps: AssetRouteDeps): FastifyPluginAsyncZod {
     }
     const demo = deps.demo;
     app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/demo/'));
-    await app.register(fastifyStatic, { root: deps.paths.demo, prefix: '/demo/', decorateReply: false });
+    await app.register(fastifyStatic, {
+      root: deps.paths.demo,
+      prefix: '/demo/',
+      decorateReply: false,
+      redirect: true,
+    });
     app.get(
       '/demo/session',
       {
