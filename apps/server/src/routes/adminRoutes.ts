@@ -66,7 +66,9 @@ export function adminRoutes(deps: AdminRouteDeps): FastifyPluginAsyncZod {
   const { db, catalog } = deps;
   return async (app) => {
     app.decorateRequest('adminPrincipal', null as never);
-    app.addHook('preHandler', async (request) => {
+    // Authenticate before validation (see sdkAccountRoutes); the project scope is checked on raw params,
+    // which is safe: a malformed id simply matches no project key's project.
+    app.addHook('preValidation', async (request) => {
       request.adminPrincipal = await deps.admin.authenticate(request.headers.authorization);
       const projectId = (request.params as { projectId?: string }).projectId;
       if (projectId) requireProject(request.adminPrincipal, projectId);

@@ -497,3 +497,11 @@ describe('CORS', () => {
     expect(response.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
   });
 });
+
+describe('order of checks', () => {
+  test('a request without a valid token is a 401 even when its body is also invalid', async () => {
+    const response = await call(server, 'PATCH', sdk(project, '/me'), { body: { meta: 'not an object' } });
+    expect(response.status).toBe(401);
+    expect(response.body.code).toBe('AUTH_TOKEN_MISSING');
+  });
+});

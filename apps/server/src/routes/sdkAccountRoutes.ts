@@ -79,8 +79,11 @@ export function sdkAccountRoutes(deps: SdkRouteDeps): FastifyPluginAsyncZod {
 
   return async (app) => {
     app.decorateRequest('connectedUser', null as never);
-    app.addHook('preHandler', async (request) => {
-      const { projectId } = request.params as { projectId: string };
+    // Authenticate before the body is validated, so callers without a valid token learn nothing about
+    // request schemas. A malformed project id is left to params validation (a 400 that says so).
+    app.addHook('preValidation', async (request) => {
+      const { projectId } = request.params as { projectId?: string };
+      if (!projectId || !projectParams.shape.projectId.safeParse(projectId).success) return;
       request.connectedUser = await deps.resolveConnectedUser(projectId, request.headers.authorization);
     });
 
