@@ -21,6 +21,8 @@ interface JsdomModule {
 }
 type ConnectSdkClass = typeof ConnectSDK;
 type ConnectSdkInstance = InstanceType<ConnectSdkClass>;
+/** The client's SDK_EVENT enum; its runtime values are only exported by the package root. */
+type SdkEvent = Parameters<ConnectSdkInstance['subscribe']>[0];
 
 /** One request the official client made to our server, as seen on the wire. */
 interface WireCall {
@@ -311,7 +313,7 @@ describe('@useparagon/connect 2.4.0 (the official client) against a running Swit
     expect(await storedWorkflowState()).toBe(false);
 
     const uninstalled: unknown[] = [];
-    sdk.subscribe('onIntegrationUninstall', (event) => {
+    sdk.subscribe('onIntegrationUninstall' as SdkEvent, (event: unknown) => {
       uninstalled.push(event);
     });
     await sdk.uninstallIntegration('slack');
