@@ -19,6 +19,7 @@ import { installErrorHandler } from './errorHandler';
 import { adminRoutes } from './routes/adminRoutes';
 import { assetRoutes } from './routes/assetRoutes';
 import { sdkAccountRoutes } from './routes/sdkAccountRoutes';
+import { createActiveIntegrationsCache } from './sdk/activeIntegrationsCache';
 
 export interface AppDeps {
   db: Kysely<Database>;
@@ -103,11 +104,20 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const verifier = createUserTokenVerifier({ db: deps.db });
   const resolveConnectedUser = createConnectedUserResolver({ db: deps.db, verifier });
   const admin = createAdminAuthenticator({ db: deps.db, adminKey: deps.adminKey });
+  const activeIntegrations = createActiveIntegrationsCache({ db: deps.db, catalog: deps.catalog });
 
   await app.register(
-    sdkAccountRoutes({ db: deps.db, catalog: deps.catalog, resolveConnectedUser, originOf }),
+    sdkAccountRoutes({
+      db: deps.db,
+      catalog: deps.catalog,
+      activeIntegrations,
+      resolveConnectedUser,
+      originOf,
+    }),
   );
-  await app.register(adminRoutes({ db: deps.db, catalog: deps.catalog, admin, verifier }));
+  await app.register(
+    adminRoutes({ db: deps.db, catalog: deps.catalog, activeIntegrations, admin, verifier }),
+  );
   await app.register(assetRoutes({ catalog: deps.catalog, paths: deps.paths, demo: deps.demo, originOf }));
   return app;
 }

@@ -8,4 +8,5 @@ export * from './openDatabase';
 export * from './projects';
 export type * from './schema';
 export * from './signingKeys';
+export * from './userAccount';
 export * from './workflows';

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, test } from 'vitest';
-import { mergeUserMeta, upsertConnectedUser } from './connectedUsers';
+import { findConnectedUser, mergeUserMeta, upsertConnectedUser } from './connectedUsers';
 import { insertCredential, listUserCredentials, setWorkflowEnabled } from './credentials';
 import { upsertIntegration } from './integrations';
 import { openDatabase } from './openDatabase';
 import { insertProject } from './projects';
 import { createScratchDatabase, openTestDatabase } from './testing';
+import { loadUserAccount } from './userAccount';
 
 const closers: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -92,6 +93,50 @@ describe('database', () => {
     const ids = (await db.selectFrom('projects').select('id').execute()).map((r) => r.id);
     expect(ids).toContain(keep);
     expect(ids).not.toContain(drop);
+  });
+});
+
+describe('loadUserAccount', () => {
+  test('one query returns what the separate queries return', async () => {
+    const { db, project, integration, user } = await fixture();
+    expect(await loadUserAccount(db, user.id)).toEqual({ meta: {}, credentials: [] });
+    expect(await loadUserAccount(db, randomUUID())).toBeUndefined();
+    await mergeUserMeta(db, user.id, { Name: 'Ada' });
+    for (const providerId of ['A', 'B']) {
+      await insertCredential(db, {
+        id: randomUUID(),
+        projectId: project.id,
+        integrationId: integration.id,
+        connectedUserId: user.id,
+        status: providerId === 'A' ? 'VALID' : 'INVALID',
+        providerId,
+        providerData: { region: providerId },
+        defaultConfiguration: {
+          id: randomUUID(),
+          workflowSettings: { w: { enabled: true, settings: { n: 1 } } },
+        },
+      });
+    }
+    const [firstCredential] = await listUserCredentials(db, user.id);
+    await db
+      .insertInto('credentialConfigurations')
+      .values({
+        id: randomUUID(),
+        credentialId: firstCredential!.id,
+        workflowSettings: '{}',
+        sharedSettings: '{"extra":true}',
+        configMeta: '{}',
+        externalId: 'second',
+        isDefault: false,
+        createdAt: new Date(Date.now() + 1000),
+      })
+      .execute();
+    const account = await loadUserAccount(db, user.id);
+    expect(account).toEqual({
+      meta: (await findConnectedUser(db, user.id))!.meta,
+      credentials: await listUserCredentials(db, user.id),
+    });
+    expect(account!.credentials[0]!.configurations).toHaveLength(2);
   });
 });
 

@@ -9,6 +9,8 @@ export const CLOCK_SKEW_SECONDS = 60;
 /** How long a project's public keys are cached; a signature failure re-reads them sooner (rotation). */
 const KEY_CACHE_MS = 30_000;
 const KEY_RELOAD_MIN_INTERVAL_MS = 1_000;
+/** Verified tokens are remembered so each is checked once, never past its exp nor the key cache's life. */
+const MAX_VERIFIED_TOKENS = 10_000;
 
 export interface VerifiedUserToken {
   sub: string;
@@ -30,6 +32,14 @@ const unauthorized = (code: ErrorCode, message: string) => new AppError(code, 40
  */
 export function createUserTokenVerifier(deps: { db: Kysely<Database> }): UserTokenVerifier {
   const cache = new Map<string, { keys: KeyObject[]; loadedAt: number }>();
+  // Keyed by project and the whole token (signature included): a hit is the same bytes that verified.
+  const verified = new Map<string, { result: VerifiedUserToken; validUntil: number }>();
+
+  function remember(key: string, result: VerifiedUserToken): void {
+    const validUntil = Math.min((result.exp + CLOCK_SKEW_SECONDS) * 1000, Date.now() + KEY_CACHE_MS);
+    if (verified.size >= MAX_VERIFIED_TOKENS) verified.delete(verified.keys().next().value as string);
+    verified.set(key, { result, validUntil });
+  }
 
   async function loadKeys(projectId: string): Promise<KeyObject[]> {
     const rows = await listActivePublicKeys(deps.db, projectId);
@@ -73,9 +83,16 @@ export function createUserTokenVerifier(deps: { db: Kysely<Database> }): UserTok
   }
 
   return {
-    forget: (projectId) => cache.delete(projectId),
+    forget(projectId) {
+      cache.delete(projectId);
+      for (const key of verified.keys()) if (key.startsWith(`${projectId} `)) verified.delete(key);
+    },
     async verify(projectId, authorization) {
       const token = bearerToken(authorization);
+      const memoKey = `${projectId} ${token}`;
+      const memo = verified.get(memoKey);
+      if (memo && Date.now() < memo.validUntil) return memo.result;
+      if (memo) verified.delete(memoKey);
       checkHeader(token);
       const { keys, fresh } = await keysFor(projectId);
       let result = await verifyWith(projectId, keys, token);
@@ -94,6 +111,7 @@ export function createUserTokenVerifier(deps: { db: Kysely<Database> }): UserTok
           "User Token signature does not match any of this project's signing keys; sign it with this project's private key.",
         );
       }
+      remember(memoKey, result);
       return result;
     },
   };

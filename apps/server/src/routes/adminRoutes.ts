@@ -34,10 +34,12 @@ import {
 } from '../auth/adminAuthenticator';
 import type { UserTokenVerifier } from '../auth/userTokenVerifier';
 import type { CatalogView } from '../catalogView';
+import type { ActiveIntegrationsCache } from '../sdk/activeIntegrationsCache';
 
 export interface AdminRouteDeps {
   db: Kysely<Database>;
   catalog: CatalogView;
+  activeIntegrations: ActiveIntegrationsCache;
   admin: AdminAuthenticator;
   verifier: UserTokenVerifier;
 }
@@ -181,7 +183,11 @@ export function adminRoutes(deps: AdminRouteDeps): FastifyPluginAsyncZod {
           response: { 200: adminIntegrationSchema, ...errors },
         },
       },
-      async (request) => enableIntegration({ db, catalog }, request.params.projectId, request.body),
+      async (request) => {
+        const integration = await enableIntegration({ db, catalog }, request.params.projectId, request.body);
+        deps.activeIntegrations.invalidate(request.params.projectId);
+        return integration;
+      },
     );
 
     app.delete(
@@ -197,6 +203,7 @@ export function adminRoutes(deps: AdminRouteDeps): FastifyPluginAsyncZod {
       },
       async (request) => {
         await disableIntegration(db, request.params.projectId, request.params.type);
+        deps.activeIntegrations.invalidate(request.params.projectId);
         return { deactivated: true as const };
       },
     );

@@ -10,13 +10,12 @@ import {
 import {
   type Database,
   deleteUserCredentials,
-  findConnectedUser,
   findIntegration,
   findUserCredential,
   findWorkflow,
-  listIntegrations,
   listUserCredentials,
   listWorkflows,
+  loadUserAccount,
   mergeUserMeta,
   replaceConfigurationSettings,
   setWorkflowEnabled,
@@ -28,6 +27,7 @@ import { z } from 'zod';
 import { presentWorkflow } from '../admin/workflowAdmin';
 import type { ConnectedUserRef, ConnectedUserResolver } from '../auth/connectedUserResolver';
 import type { CatalogView } from '../catalogView';
+import type { ActiveIntegrationsCache } from '../sdk/activeIntegrationsCache';
 import { presentCredential } from '../sdk/presentCredential';
 import { presentSdkIntegration } from '../sdk/presentSdkIntegration';
 import { presentUserState } from '../sdk/presentUserState';
@@ -36,6 +36,7 @@ import { headerValue, selectConfiguration, selectCredential } from '../sdk/selec
 export interface SdkRouteDeps {
   db: Kysely<Database>;
   catalog: CatalogView;
+  activeIntegrations: ActiveIntegrationsCache;
   resolveConnectedUser: ConnectedUserResolver;
   originOf(request: FastifyRequest): string;
 }
@@ -59,11 +60,7 @@ declare module 'fastify' {
 export function sdkAccountRoutes(deps: SdkRouteDeps): FastifyPluginAsyncZod {
   const { db, catalog } = deps;
 
-  async function activeIntegrations(projectId: string) {
-    return (await listIntegrations(db, projectId, { activeOnly: true })).filter((row) =>
-      catalog.get(row.type),
-    );
-  }
+  const activeIntegrations = (projectId: string) => deps.activeIntegrations.get(projectId);
 
   async function integrationOfUser(user: ConnectedUserRef, integrationId: string) {
     const integration = await findIntegration(db, user.projectId, integrationId);
@@ -100,17 +97,16 @@ export function sdkAccountRoutes(deps: SdkRouteDeps): FastifyPluginAsyncZod {
       },
       async (request) => {
         const user = request.connectedUser;
-        const [integrations, credentials, row] = await Promise.all([
+        const [integrations, account] = await Promise.all([
           activeIntegrations(user.projectId),
-          listUserCredentials(db, user.id),
-          findConnectedUser(db, user.id),
+          loadUserAccount(db, user.id),
         ]);
         return presentUserState({
           projectId: user.projectId,
           userId: user.externalId,
-          meta: row?.meta ?? {},
+          meta: account?.meta ?? {},
           integrations,
-          credentials,
+          credentials: account?.credentials ?? [],
         });
       },
     );
