@@ -5,9 +5,7 @@
 // jsdom window and talks, through Node's own fetch, to a real Switchboard on an ephemeral port.
 // Every outcome is checked twice: through the client's view (getUser, metadata) and through what the
 // server STORED (read back over REST), so a client that merely believes its own local state cannot pass.
-import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { insertCredential, upsertConnectedUser } from '@switchboard/db';
 import type ConnectSDK from '@useparagon/connect/ConnectSDK';
 import { afterAll, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest';
 import { call, startTestServer, type TestProject, type TestServer } from '../testing/startTestServer';
@@ -151,32 +149,11 @@ async function storedMe(token: string) {
   return me.body;
 }
 
-async function slackIntegrationId(): Promise<string> {
-  const row = await server.db
-    .selectFrom('integrations')
-    .select('id')
-    .where('projectId', '=', project.projectId)
-    .where('type', '=', 'slack')
-    .executeTakeFirstOrThrow();
-  return row.id;
-}
+const slackIntegrationId = () => project.integrationId('slack');
 
 /** A Connected User with one VALID Slack credential, inserted straight into the database. */
 async function userWithSlackCredential(externalId: string) {
-  const connectedUser = await upsertConnectedUser(server.db, {
-    id: randomUUID(),
-    projectId: project.projectId,
-    externalId,
-  });
-  return insertCredential(server.db, {
-    id: randomUUID(),
-    projectId: project.projectId,
-    integrationId: await slackIntegrationId(),
-    connectedUserId: connectedUser.id,
-    status: 'VALID',
-    providerId: 'T0001',
-    defaultConfiguration: { id: randomUUID() },
-  });
+  return (await project.connect(externalId, { providerId: 'T0001' })).credential;
 }
 
 describe('@useparagon/connect 2.4.0 (the official client) against a running Switchboard', () => {

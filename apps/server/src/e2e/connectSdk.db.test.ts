@@ -1,6 +1,4 @@
-import { randomUUID } from 'node:crypto';
 import { createConnectClient } from '@switchboard/connect';
-import { insertCredential, upsertConnectedUser } from '@switchboard/db';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { call, startTestServer, type TestProject, type TestServer } from '../testing/startTestServer';
 
@@ -63,26 +61,7 @@ describe('@switchboard/connect against a running Switchboard (Node)', () => {
   });
 
   test('workflow toggles and uninstall act on the stored configuration and emit events', async () => {
-    const integration = await server.db
-      .selectFrom('integrations')
-      .select('id')
-      .where('projectId', '=', project.projectId)
-      .where('type', '=', 'slack')
-      .executeTakeFirstOrThrow();
-    const user = await upsertConnectedUser(server.db, {
-      id: randomUUID(),
-      projectId: project.projectId,
-      externalId: 'sdk-toggler',
-    });
-    const credential = await insertCredential(server.db, {
-      id: randomUUID(),
-      projectId: project.projectId,
-      integrationId: integration.id,
-      connectedUserId: user.id,
-      status: 'VALID',
-      defaultConfiguration: { id: randomUUID() },
-    });
-    const token = await project.token('sdk-toggler');
+    const { credential, integrationId, token } = await project.connect('sdk-toggler');
     const client = newClient();
     await client.authenticate(project.projectId, token);
     const events: unknown[] = [];
@@ -102,7 +81,7 @@ describe('@switchboard/connect against a running Switchboard (Node)', () => {
 
     await client.uninstallIntegration('slack');
     expect((await call(server, 'GET', path, { token })).status).toBe(404);
-    expect(events).toEqual([{ integrationId: integration.id, integrationType: 'slack' }]);
+    expect(events).toEqual([{ integrationId, integrationType: 'slack' }]);
     const after = client.getUser();
     expect(after.authenticated && after.integrations.slack?.enabled).toBe(false);
   });

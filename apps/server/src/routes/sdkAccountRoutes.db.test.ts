@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { credentialSchema, meResponseSchema, sdkIntegrationSchema } from '@switchboard/contracts';
-import { insertCredential, upsertConnectedUser } from '@switchboard/db';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { z } from 'zod';
 import { call, startTestServer, type TestProject, type TestServer } from '../testing/startTestServer';
@@ -32,37 +31,6 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-/** A Connected User with a VALID credential for `type` (as the connect flow will create). */
-async function connect(p: TestProject, sub: string, type = 'slack', providerId = 'T123') {
-  const integration = await server.db
-    .selectFrom('integrations')
-    .select('id')
-    .where('projectId', '=', p.projectId)
-    .where('type', '=', type)
-    .executeTakeFirstOrThrow();
-  const user = await upsertConnectedUser(server.db, {
-    id: randomUUID(),
-    projectId: p.projectId,
-    externalId: sub,
-  });
-  const credential = await insertCredential(server.db, {
-    id: randomUUID(),
-    projectId: p.projectId,
-    integrationId: integration.id,
-    connectedUserId: user.id,
-    status: 'VALID',
-    providerId,
-    providerData: { teamName: 'Acme HQ' },
-    defaultConfiguration: { id: randomUUID(), workflowSettings: {} },
-  });
-  return {
-    integrationId: integration.id,
-    credentialId: credential.id,
-    configurationId: credential.configurations[0]!.id,
-    token: await p.token(sub),
-  };
-}
-
 const sdk = (p: TestProject, rest: string) => `/projects/${p.projectId}/sdk${rest}`;
 
 describe('GET /sdk/me', () => {
@@ -79,7 +47,7 @@ describe('GET /sdk/me', () => {
   });
 
   test("shows the user's connected credential as the current one", async () => {
-    const c = await connect(project, 'connected-user');
+    const c = await project.connect('connected-user');
     const me = meResponseSchema.parse(
       (await call(server, 'GET', sdk(project, '/me'), { token: c.token })).body,
     );
@@ -194,7 +162,7 @@ describe('GET /sdk/integrations', () => {
 
 describe('credentials', () => {
   test("GET /sdk/credentials lists the user's credentials; ?integration= returns the current one", async () => {
-    const c = await connect(project, 'cred-lister');
+    const c = await project.connect('cred-lister');
     const list = await call(server, 'GET', sdk(project, '/credentials'), { token: c.token });
     expect(
       z
@@ -219,9 +187,9 @@ describe('credentials', () => {
   });
 
   test("GET /sdk/credentials/:id answers 404 for another user's or another project's credential", async () => {
-    const mine = await connect(project, 'owner-a');
-    const theirs = await connect(project, 'owner-b');
-    const elsewhere = await connect(otherProject, 'owner-a');
+    const mine = await project.connect('owner-a');
+    const theirs = await project.connect('owner-b');
+    const elsewhere = await otherProject.connect('owner-a');
     expect(
       (await call(server, 'GET', sdk(project, `/credentials/${mine.credentialId}`), { token: mine.token }))
         .status,
@@ -239,7 +207,7 @@ describe('credentials', () => {
   });
 
   test('PATCH replaces only the maps it is given (seed: by replacement; official client: one map at a time)', async () => {
-    const c = await connect(project, 'settings-user');
+    const c = await project.connect('settings-user');
     const path = sdk(project, `/credentials/${c.credentialId}`);
     const full = await call(server, 'PATCH', path, {
       token: c.token,
@@ -290,7 +258,7 @@ describe('credentials', () => {
     ],
     ['sharedSettings is an array', { config: { sharedSettings: [1, 2] } }],
   ])('PATCH refuses a body where %s with 400 and changes nothing', async (_name, body) => {
-    const c = await connect(project, `bad-patch-${_name}`);
+    const c = await project.connect(`bad-patch-${_name}`);
     const path = sdk(project, `/credentials/${c.credentialId}`);
     await call(server, 'PATCH', path, { token: c.token, body: { config: { sharedSettings: { kept: 1 } } } });
     const response = await call(server, 'PATCH', path, { token: c.token, body });
@@ -301,8 +269,8 @@ describe('credentials', () => {
   });
 
   test("PATCH of another user's credential is a 404 and changes nothing", async () => {
-    const victim = await connect(project, 'patch-victim');
-    const attacker = await connect(project, 'patch-attacker');
+    const victim = await project.connect('patch-victim');
+    const attacker = await project.connect('patch-attacker');
     const path = sdk(project, `/credentials/${victim.credentialId}`);
     await call(server, 'PATCH', path, {
       token: victim.token,
@@ -319,8 +287,8 @@ describe('credentials', () => {
   });
 
   test("PATCH with an X-Paragon-Configuration-Id that is not this credential's is a 404", async () => {
-    const a = await connect(project, 'config-a');
-    const b = await connect(project, 'config-b');
+    const a = await project.connect('config-a');
+    const b = await project.connect('config-b');
     const response = await call(server, 'PATCH', sdk(project, `/credentials/${a.credentialId}`), {
       token: a.token,
       headers: { 'x-paragon-configuration-id': b.configurationId },
@@ -333,7 +301,7 @@ describe('credentials', () => {
 
 describe('workflows', () => {
   test("POST enables and DELETE disables, keeping the workflow's settings", async () => {
-    const c = await connect(project, 'toggle-user');
+    const c = await project.connect('toggle-user');
     const credentialPath = sdk(project, `/credentials/${c.credentialId}`);
     await call(server, 'PATCH', credentialPath, {
       token: c.token,
@@ -368,7 +336,7 @@ describe('workflows', () => {
   });
 
   test("without headers it uses the current credential of the workflow's integration", async () => {
-    const c = await connect(project, 'toggle-default');
+    const c = await project.connect('toggle-default');
     const response = await call(server, 'POST', sdk(project, `/workflows/${workflowId}`), { token: c.token });
     expect(response.status).toBe(200);
     expect(response.body.id).toBe(c.credentialId);
@@ -379,8 +347,8 @@ describe('workflows', () => {
   });
 
   test("refusals: unknown workflow, another project's workflow, integration not connected, another user's credential", async () => {
-    const c = await connect(project, 'toggle-refusals');
-    const stranger = await connect(project, 'toggle-stranger');
+    const c = await project.connect('toggle-refusals');
+    const stranger = await project.connect('toggle-stranger');
     const foreign = await call(server, 'POST', `/admin/projects/${otherProject.projectId}/workflows`, {
       token: otherProject.apiKey,
       body: { integration: 'slack', description: 'Foreign' },
@@ -408,8 +376,8 @@ describe('workflows', () => {
 
 describe('DELETE /sdk/integrations/:integrationId', () => {
   test('deletes the credential named in X-Paragon-Credential, then the rest', async () => {
-    const first = await connect(project, 'multi-account', 'slack', 'T1');
-    const second = await connect(project, 'multi-account', 'slack', 'T2');
+    const first = await project.connect('multi-account', { providerId: 'T1' });
+    const second = await project.connect('multi-account', { providerId: 'T2' });
     const me = await call(server, 'GET', sdk(project, '/me'), { token: first.token });
     expect(me.body.integrations.slack.allCredentials).toHaveLength(2);
 
@@ -438,8 +406,8 @@ describe('DELETE /sdk/integrations/:integrationId', () => {
   });
 
   test("naming another user's credential is a 404 and deletes nothing", async () => {
-    const victim = await connect(project, 'delete-victim');
-    const attacker = await connect(project, 'delete-attacker');
+    const victim = await project.connect('delete-victim');
+    const attacker = await project.connect('delete-attacker');
     const response = await call(server, 'DELETE', sdk(project, `/integrations/${victim.integrationId}`), {
       token: attacker.token,
       headers: { 'x-paragon-credential': victim.credentialId },
@@ -462,8 +430,8 @@ describe('DELETE /sdk/integrations/:integrationId', () => {
   });
 
   test("another project's integration id is a 404", async () => {
-    const c = await connect(project, 'delete-foreign');
-    const foreign = await connect(otherProject, 'delete-foreign');
+    const c = await project.connect('delete-foreign');
+    const foreign = await otherProject.connect('delete-foreign');
     const response = await call(server, 'DELETE', sdk(project, `/integrations/${foreign.integrationId}`), {
       token: c.token,
     });

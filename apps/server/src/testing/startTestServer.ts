@@ -1,7 +1,12 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { listIntegrationDefinitions } from '@switchboard/catalog';
 import type { CreateProjectResponse } from '@switchboard/contracts';
-import type { Database } from '@switchboard/db';
+import {
+  type CredentialWithConfigurations,
+  type Database,
+  insertCredential,
+  upsertConnectedUser,
+} from '@switchboard/db';
 import { openTestDatabase } from '@switchboard/db/testing';
 import type { Kysely } from 'kysely';
 import pino from 'pino';
@@ -19,6 +24,24 @@ export interface TestProject extends CreateProjectResponse {
   token(userId: string, ttlSeconds?: number): Promise<string>;
   /** Activates catalog integrations for this project. */
   enable(...types: string[]): Promise<void>;
+  /** The id of this project's integration of `type` (it must be enabled). */
+  integrationId(type: string): Promise<string>;
+  /**
+   * A Connected User with a VALID credential for `type` (default slack), inserted as the connect flow
+   * will create it, and a User Token for that user.
+   */
+  connect(
+    sub: string,
+    options?: { type?: string; providerId?: string; providerData?: Record<string, string> },
+  ): Promise<ConnectedTestUser>;
+}
+
+export interface ConnectedTestUser {
+  integrationId: string;
+  credentialId: string;
+  configurationId: string;
+  credential: CredentialWithConfigurations;
+  token: string;
 }
 
 export interface TestServer {
@@ -77,7 +100,43 @@ export async function startTestServer(options: { development?: boolean } = {}): 
           for (const type of types)
             await enableIntegration({ db: database.db, catalog }, created.projectId, { type });
         },
+        integrationId: integrationIdOf,
+        async connect(sub, options = {}) {
+          const integrationId = await integrationIdOf(options.type ?? 'slack');
+          const user = await upsertConnectedUser(database.db, {
+            id: randomUUID(),
+            projectId: created.projectId,
+            externalId: sub,
+          });
+          const credential = await insertCredential(database.db, {
+            id: randomUUID(),
+            projectId: created.projectId,
+            integrationId,
+            connectedUserId: user.id,
+            status: 'VALID',
+            providerId: options.providerId ?? 'T123',
+            providerData: options.providerData ?? { teamName: 'Acme HQ' },
+            defaultConfiguration: { id: randomUUID() },
+          });
+          return {
+            integrationId,
+            credentialId: credential.id,
+            configurationId: credential.configurations[0]!.id,
+            credential,
+            token: (await signUserToken({ privateKeyPem: signingKey, userId: sub, ttlSeconds: 3600 })).token,
+          };
+        },
       };
+
+      async function integrationIdOf(type: string): Promise<string> {
+        const row = await database.db
+          .selectFrom('integrations')
+          .select('id')
+          .where('projectId', '=', created.projectId)
+          .where('type', '=', type)
+          .executeTakeFirstOrThrow();
+        return row.id;
+      }
     },
     async close() {
       await app.close();
