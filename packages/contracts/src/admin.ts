@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { workflowSummarySchema } from './sdkIntegration';
+import { connectInputSchema, workflowSummarySchema } from './sdkIntegration';
 import { ttlSchema } from './userToken';
 
 const pemPublicKey = z
@@ -61,6 +61,8 @@ export const enableIntegrationBodySchema = z
       .string()
       .regex(/^#[0-9a-fA-F]{6}$/, 'must be a hex colour like #4A154B')
       .optional(),
+    /** Integration-level User Settings shown in the Connect Portal (replaces the stored list when given). */
+    userSettings: z.array(connectInputSchema).max(100).optional(),
   })
   .strict()
   .meta({ id: 'EnableIntegrationBody' });
@@ -87,6 +89,8 @@ export const createWorkflowBodySchema = z
   .object({
     integration: z.string().min(1).max(100),
     description: z.string().trim().min(1).max(500),
+    /** Workflow-level User Settings, shown in the portal when the user enables the workflow. */
+    inputs: z.array(connectInputSchema).max(100).optional(),
   })
   .strict()
   .meta({ id: 'CreateWorkflowBody' });

@@ -15,17 +15,56 @@ export const workflowSummarySchema = z
   .meta({ id: 'WorkflowSummary' });
 export type WorkflowSummary = z.infer<typeof workflowSummarySchema>;
 
-/** An input shown in the portal (User Settings, pre/post-OAuth options). Wire protocol 12.4. */
-export const connectInputSchema = z.object({
-  id: z.string(),
-  title: z.string(),
-  type: z.string(),
-  subtitle: z.string().optional(),
-  placeholder: z.string().optional(),
-  required: z.boolean().optional(),
-  defaultValue: z.json().optional(),
-  hidden: z.boolean().optional(),
-});
+/**
+ * The kinds of User Setting the Connect Portal renders. Our portal is our own, so these are our names
+ * (Paragon's docs call them ValueText/Number/Email/URL/Password, TextArea, Switch, Enum, CustomDropdown).
+ */
+export const connectInputTypes = [
+  'TEXT',
+  'NUMBER',
+  'BOOLEAN',
+  'EMAIL',
+  'URL',
+  'PASSWORD',
+  'TEXTAREA',
+  'ENUM',
+  'CUSTOM_DROPDOWN',
+] as const;
+
+/** An input shown in the portal (User Settings of an integration or a workflow). */
+export const connectInputSchema = z
+  .object({
+    id: z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, 'use letters, digits, _ . -'),
+    title: z.string().min(1).max(200),
+    type: z.enum(connectInputTypes),
+    subtitle: z.string().max(500).optional(),
+    placeholder: z.string().max(200).optional(),
+    required: z.boolean().optional(),
+    defaultValue: z.json().optional(),
+    /** ENUM: the choices. */
+    options: z
+      .array(z.object({ label: z.string().min(1).max(200), value: z.string().max(500) }))
+      .max(500)
+      .optional(),
+    /** CUSTOM_DROPDOWN: the key of the options the app passes (`connect(type, { dropdowns: { [key]: [...] } })`). */
+    dropdownKey: z.string().min(1).max(100).optional(),
+    /** NUMBER bounds. */
+    min: z.number().optional(),
+    max: z.number().optional(),
+  })
+  .superRefine((input, ctx) => {
+    if (input.type === 'ENUM' && !input.options?.length) {
+      ctx.addIssue({ code: 'custom', path: ['options'], message: 'an ENUM input needs options' });
+    }
+    if (input.type === 'CUSTOM_DROPDOWN' && !input.dropdownKey) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['dropdownKey'],
+        message: 'a CUSTOM_DROPDOWN input needs a dropdownKey',
+      });
+    }
+  })
+  .meta({ id: 'ConnectInput' });
 export type ConnectInput = z.infer<typeof connectInputSchema>;
 
 /** `configs[0].values`: the Connect Portal configuration of an integration (ModalConfig). */

@@ -20,6 +20,9 @@ export interface CredentialInsert {
   providerData?: Record<string, string | number | boolean>;
   externalId?: string | null;
   dateValidUntil?: Date | null;
+  inputs?: Record<string, string>;
+  /** The provider's secrets, already sealed by the vault (absent for credentials without secrets). */
+  sealedSecrets?: { sealed: string; keyId: string };
   /** The default configuration every credential has. */
   defaultConfiguration: { id: string; workflowSettings?: Record<string, WorkflowSettingValue> };
 }
@@ -43,9 +46,20 @@ export async function insertCredential(
         externalId: input.externalId ?? null,
         dateRefreshed: null,
         dateValidUntil: input.dateValidUntil ?? null,
+        inputs: JSON.stringify(input.inputs ?? {}),
       })
       .returningAll()
       .executeTakeFirstOrThrow();
+    if (input.sealedSecrets) {
+      await trx
+        .insertInto('credentialSecrets')
+        .values({
+          credentialId: credential.id,
+          sealed: input.sealedSecrets.sealed,
+          keyId: input.sealedSecrets.keyId,
+        })
+        .execute();
+    }
     const configuration = await trx
       .insertInto('credentialConfigurations')
       .values({

@@ -1,9 +1,11 @@
 import { type Kysely, type Migration, Migrator } from 'kysely';
 import * as initial from './migrations/0001_initial';
+import * as connect from './migrations/0003_connect';
 
 /** Every migration, in order. Add new ones here; names sort lexically. */
 const migrations: Record<string, Migration> = {
   '0001_initial': initial,
+  '0003_connect': connect,
 };
 
 /**

@@ -37,6 +37,8 @@ export interface PortalConfig {
   description?: string;
   overview?: string;
   accentColor?: string;
+  /** Integration-level User Settings (ConnectInput objects, validated by the admin API). */
+  userSettings?: JsonObject[];
 }
 
 export interface IntegrationTable {
@@ -77,8 +79,40 @@ export interface CredentialTable {
   refreshFailureCount: ColumnType<number, number | undefined, number>;
   dateRefreshed: Date | null;
   dateValidUntil: Date | null;
+  /** Non-secret install inputs (e.g. a Shopify shop) used to build the provider's URLs. */
+  inputs: ColumnType<Record<string, string>, string | undefined, string>;
   createdAt: CreatedAt;
   updatedAt: UpdatedAt;
+}
+
+/** A credential's secrets (tokens or API-key fields), sealed by the vault's keyring. */
+export interface CredentialSecretTable {
+  credentialId: string;
+  sealed: string;
+  keyId: string;
+  updatedAt: UpdatedAt;
+}
+
+/** One OAuth authorization attempt: created at build-oauth, consumed once at the callback. */
+export interface OAuthSessionTable {
+  id: string;
+  projectId: string;
+  connectedUserId: string;
+  integrationId: string;
+  stateHash: string;
+  oauthMetaKeyId: string;
+  codeVerifierSealed: string | null;
+  redirectUri: string;
+  originForPostMessage: string | null;
+  inputs: Json<Record<string, string>>;
+  installOptions: Json<JsonObject>;
+  accountType: string | null;
+  expiresAt: Date;
+  usedAt: Date | null;
+  credentialId: string | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+  createdAt: CreatedAt;
 }
 
 export interface WorkflowSettingValue {
@@ -103,6 +137,8 @@ export interface WorkflowTable {
   projectId: string;
   integrationId: string;
   description: string;
+  /** Workflow-level User Settings (ConnectInput objects). */
+  inputs: ColumnType<JsonObject[], string | undefined, string>;
   createdAt: CreatedAt;
   updatedAt: UpdatedAt;
 }
@@ -123,6 +159,8 @@ export interface Database {
   credentialConfigurations: CredentialConfigurationTable;
   workflows: WorkflowTable;
   instanceSettings: InstanceSettingTable;
+  credentialSecrets: CredentialSecretTable;
+  oauthSessions: OAuthSessionTable;
 }
 
 export type ProjectRow = Selectable<ProjectTable>;
@@ -134,4 +172,5 @@ export type NewCredential = Insertable<CredentialTable>;
 export type CredentialConfigurationRow = Selectable<CredentialConfigurationTable>;
 export type CredentialConfigurationUpdate = Updateable<CredentialConfigurationTable>;
 export type WorkflowRow = Selectable<WorkflowTable>;
+export type OAuthSessionRow = Selectable<OAuthSessionTable>;
 export type { Generated };

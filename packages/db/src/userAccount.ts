@@ -34,6 +34,7 @@ export async function loadUserAccount(
       'c.refreshFailureCount',
       'c.dateRefreshed',
       'c.dateValidUntil',
+      'c.inputs',
       'c.createdAt',
       'c.updatedAt',
       'cc.id as configId',
@@ -71,6 +72,7 @@ export async function loadUserAccount(
         refreshFailureCount: row.refreshFailureCount as number,
         dateRefreshed: row.dateRefreshed,
         dateValidUntil: row.dateValidUntil,
+        inputs: row.inputs as Record<string, string>,
         createdAt: row.createdAt as Date,
         updatedAt: row.updatedAt as Date,
       };

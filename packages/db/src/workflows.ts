@@ -1,11 +1,21 @@
 import type { Kysely } from 'kysely';
-import type { Database, WorkflowRow } from './schema';
+import type { Database, JsonObject, WorkflowRow } from './schema';
 
 export async function insertWorkflow(
   db: Kysely<Database>,
-  workflow: { id: string; projectId: string; integrationId: string; description: string },
+  workflow: {
+    id: string;
+    projectId: string;
+    integrationId: string;
+    description: string;
+    inputs?: JsonObject[];
+  },
 ): Promise<WorkflowRow> {
-  return db.insertInto('workflows').values(workflow).returningAll().executeTakeFirstOrThrow();
+  return db
+    .insertInto('workflows')
+    .values({ ...workflow, inputs: JSON.stringify(workflow.inputs ?? []) })
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 export async function listWorkflows(db: Kysely<Database>, projectId: string): Promise<WorkflowRow[]> {

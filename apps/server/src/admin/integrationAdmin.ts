@@ -4,6 +4,7 @@ import {
   type Database,
   deactivateIntegration,
   type IntegrationRow,
+  type JsonObject,
   listIntegrations,
   upsertIntegration,
 } from '@switchboard/db';
@@ -55,9 +56,28 @@ export async function enableIntegration(
       ...(input.description !== undefined ? { description: input.description } : {}),
       ...(input.overview !== undefined ? { overview: input.overview } : {}),
       ...(input.accentColor !== undefined ? { accentColor: input.accentColor } : {}),
+      ...(input.userSettings !== undefined
+        ? { userSettings: uniqueInputs(input.userSettings, 'userSettings') as unknown as JsonObject[] }
+        : {}),
     },
   });
   return presentAdminIntegration(row);
+}
+
+/** User Setting ids must be unique within their list: they key the stored values. */
+export function uniqueInputs<T extends { id: string }>(inputs: T[], field: string): T[] {
+  const seen = new Set<string>();
+  for (const input of inputs) {
+    if (seen.has(input.id)) {
+      throw new AppError(
+        'VALIDATION_FAILED',
+        400,
+        `${field} has two inputs with id "${input.id}"; ids must be unique.`,
+      );
+    }
+    seen.add(input.id);
+  }
+  return inputs;
 }
 
 export async function disableIntegration(

@@ -4,10 +4,12 @@ import {
   type Database,
   findIntegrationByType,
   insertWorkflow,
+  type JsonObject,
   listWorkflows,
   type WorkflowRow,
 } from '@switchboard/db';
 import type { Kysely } from 'kysely';
+import { uniqueInputs } from './integrationAdmin';
 import { getProject } from './projectAdmin';
 
 export function presentWorkflow(row: WorkflowRow): WorkflowSummary {
@@ -47,6 +49,7 @@ export async function createWorkflow(
     projectId,
     integrationId: integration.id,
     description: input.description,
+    inputs: uniqueInputs(input.inputs ?? [], 'inputs') as unknown as JsonObject[],
   });
   return presentWorkflow(row);
 }

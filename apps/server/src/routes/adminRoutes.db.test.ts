@@ -188,3 +188,78 @@ describe('admin API', () => {
     expect(response.body.code).toBe('ROUTE_NOT_FOUND');
   });
 });
+
+describe('User Settings definitions', () => {
+  test('integration and workflow User Settings reach the portal configuration', async () => {
+    const p = (
+      await call(server, 'POST', '/admin/projects', { token: server.adminKey, body: { name: 'Settings' } })
+    ).body;
+    const userSettings = [
+      {
+        id: 'region',
+        title: 'Region',
+        type: 'ENUM',
+        required: true,
+        options: [
+          { label: 'EU', value: 'eu' },
+          { label: 'US', value: 'us' },
+        ],
+      },
+      { id: 'limit', title: 'Daily limit', type: 'NUMBER', min: 1, max: 1000 },
+    ];
+    const enabled = await call(server, 'POST', `/admin/projects/${p.projectId}/integrations`, {
+      token: p.apiKey,
+      body: { type: 'slack', userSettings },
+    });
+    expect(enabled.status).toBe(200);
+    const workflow = await call(server, 'POST', `/admin/projects/${p.projectId}/workflows`, {
+      token: p.apiKey,
+      body: {
+        integration: 'slack',
+        description: 'Notify',
+        inputs: [{ id: 'channel', title: 'Channel', type: 'CUSTOM_DROPDOWN', dropdownKey: 'channels' }],
+      },
+    });
+    expect(workflow.status).toBe(201);
+    const token = (
+      await call(server, 'POST', `/admin/projects/${p.projectId}/user-tokens`, {
+        token: p.apiKey,
+        body: { userId: 'u', signingKey: p.signingKey },
+      })
+    ).body.token;
+    const [slack] = (await call(server, 'GET', `/projects/${p.projectId}/sdk/integrations`, { token })).body;
+    expect(slack.configs[0].values.sharedMeta.inputs).toEqual(userSettings);
+    expect(slack.configs[0].values.workflowMeta[workflow.body.id].inputs).toEqual([
+      { id: 'channel', title: 'Channel', type: 'CUSTOM_DROPDOWN', dropdownKey: 'channels' },
+    ]);
+  });
+
+  test.each([
+    ['an ENUM without options', [{ id: 'a', title: 'A', type: 'ENUM' }], 'options'],
+    [
+      'duplicate ids',
+      [
+        { id: 'a', title: 'A', type: 'TEXT' },
+        { id: 'a', title: 'B', type: 'TEXT' },
+      ],
+      'unique',
+    ],
+    ['an unknown type', [{ id: 'a', title: 'A', type: 'COLOR' }], 'type'],
+  ])('refuses %s with a 400 that names the problem', async (_name, userSettings, words) => {
+    const p = (
+      await call(server, 'POST', '/admin/projects', {
+        token: server.adminKey,
+        body: { name: 'Bad settings' },
+      })
+    ).body;
+    const response = await call(server, 'POST', `/admin/projects/${p.projectId}/integrations`, {
+      token: p.apiKey,
+      body: { type: 'slack', userSettings },
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.message).toContain(words);
+    expect(
+      (await call(server, 'GET', `/admin/projects/${p.projectId}/integrations`, { token: p.apiKey })).body,
+    ).toEqual([]);
+  });
+});

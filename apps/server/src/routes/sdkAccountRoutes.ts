@@ -1,5 +1,6 @@
 import {
   AppError,
+  type ConnectInput,
   credentialSchema,
   errorBodySchema,
   meResponseSchema,
@@ -149,7 +150,9 @@ export function sdkAccountRoutes(deps: SdkRouteDeps): FastifyPluginAsyncZod {
           presentSdkIntegration({
             row,
             entry: catalog.get(row.type)!,
-            workflows: workflows.filter((w) => w.integrationId === row.id).map(presentWorkflow),
+            workflows: workflows
+              .filter((w) => w.integrationId === row.id)
+              .map((w) => ({ ...presentWorkflow(w), inputs: w.inputs as unknown as ConnectInput[] })),
             origin,
             hasCredential: credentials.some((c) => c.integrationId === row.id),
           }),

@@ -1,4 +1,4 @@
-import type { SdkIntegration, WorkflowSummary } from '@switchboard/contracts';
+import type { ConnectInput, SdkIntegration, WorkflowSummary } from '@switchboard/contracts';
 import type { IntegrationRow } from '@switchboard/db';
 import type { CatalogEntryView } from '../catalogView';
 
@@ -6,7 +6,7 @@ import type { CatalogEntryView } from '../catalogView';
 export function presentSdkIntegration(input: {
   row: IntegrationRow;
   entry: CatalogEntryView;
-  workflows: WorkflowSummary[];
+  workflows: Array<WorkflowSummary & { inputs: ConnectInput[] }>;
   origin: string;
   hasCredential: boolean;
 }): SdkIntegration {
@@ -35,13 +35,13 @@ export function presentSdkIntegration(input: {
           overview: row.portalConfig.overview ?? entry.overview,
           // The official client finds a workflow's integration by key in workflowMeta (wire protocol 12.4).
           workflowMeta: Object.fromEntries(
-            workflows.map((w) => [w.id, { id: w.id, description: w.description, inputs: [] }]),
+            workflows.map((w) => [w.id, { id: w.id, description: w.description, inputs: w.inputs }]),
           ),
-          sharedMeta: { inputs: [] },
+          sharedMeta: { inputs: (row.portalConfig.userSettings ?? []) as unknown as ConnectInput[] },
         },
       },
     ],
-    workflows,
+    workflows: workflows.map(({ inputs: _inputs, ...summary }) => summary),
     hasCredential: input.hasCredential,
     connectedUserLimitOnDevCred: 0,
     connectedUserLimitReached: false,
