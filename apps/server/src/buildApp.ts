@@ -1,7 +1,9 @@
 import fastifyCors from '@fastify/cors';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
+import type { IntegrationDefinition } from '@switchboard/catalog';
 import type { Database } from '@switchboard/db';
+import type { Keyring } from '@switchboard/vault';
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
@@ -18,18 +20,26 @@ import type { CatalogView } from './catalogView';
 import { installErrorHandler } from './errorHandler';
 import { adminRoutes } from './routes/adminRoutes';
 import { assetRoutes } from './routes/assetRoutes';
+import { connectRoutes } from './routes/connectRoutes';
 import { sdkAccountRoutes } from './routes/sdkAccountRoutes';
+import { sandboxRoutes } from './sandbox/sandboxRoutes';
 import { createActiveIntegrationsCache } from './sdk/activeIntegrationsCache';
 
 export interface AppDeps {
   db: Kysely<Database>;
   catalog: CatalogView;
+  /** The full catalog definitions behind `catalog` (auth details the install flows need). */
+  definitionOf(type: string): IntegrationDefinition | undefined;
   logger: FastifyBaseLogger;
   adminKey: string;
+  /** Seals and opens every secret at rest. */
+  keyring: Keyring;
   /** Explicit public origin; when undefined, links use the request's own scheme and Host. */
   publicUrl: string | undefined;
   paths: { demo: string; sdkDist: string };
   demo: { projectId: string; privateKeyPem: string } | undefined;
+  /** Development mode: the built-in sandbox provider is served under /sandbox/. */
+  development: boolean;
   version: string;
 }
 
@@ -111,13 +121,36 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       db: deps.db,
       catalog: deps.catalog,
       activeIntegrations,
+      keyring: deps.keyring,
+      definitionOf: deps.definitionOf,
+      fetch: globalThis.fetch,
       resolveConnectedUser,
       originOf,
     }),
   );
   await app.register(
-    adminRoutes({ db: deps.db, catalog: deps.catalog, activeIntegrations, admin, verifier }),
+    adminRoutes({
+      db: deps.db,
+      catalog: deps.catalog,
+      activeIntegrations,
+      keyring: deps.keyring,
+      admin,
+      verifier,
+    }),
   );
+  await app.register(
+    connectRoutes({
+      db: deps.db,
+      keyring: deps.keyring,
+      definitionOf: deps.definitionOf,
+      resolveConnectedUser,
+      originOf,
+      // Domain-separated inside createOAuthNonceCookie; every process of an instance shares the admin key.
+      nonceSecret: deps.adminKey,
+      fetch: globalThis.fetch,
+    }),
+  );
+  if (deps.development) await app.register(sandboxRoutes({ db: deps.db }));
   await app.register(assetRoutes({ catalog: deps.catalog, paths: deps.paths, demo: deps.demo, originOf }));
   return app;
 }

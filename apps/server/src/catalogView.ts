@@ -1,3 +1,5 @@
+import type { ConnectInput } from '@switchboard/contracts';
+
 /**
  * What the server needs to know about a catalog entry to list it. Built once at boot from
  * @switchboard/catalog (see `createCatalogView`), so routes never reach into definition details.
@@ -14,6 +16,8 @@ export interface CatalogEntryView {
   authenticationType: 'oauth' | 'basic';
   needPreOauthInputs: boolean;
   defaultScopes: string[];
+  /** What the portal asks before installing: OAuth pre-inputs (e.g. a shop) or the API-key fields. */
+  installInputs: ConnectInput[];
 }
 
 export interface CatalogView {

@@ -16,6 +16,13 @@ const envSchema = z.object({
     .optional(),
   SWITCHBOARD_PUBLIC_URL: z.url().optional(),
   SWITCHBOARD_ADMIN_KEY: z.string().min(24, 'use at least 24 characters').optional(),
+  SWITCHBOARD_ENCRYPTION_KEY: z
+    .string()
+    .refine(
+      (v) => Buffer.from(v, 'base64').length === 32,
+      'must be 32 random bytes, base64 (openssl rand -base64 32)',
+    )
+    .optional(),
   SWITCHBOARD_DEVELOPMENT: booleanFlag.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().optional(),
@@ -34,6 +41,8 @@ export interface Config {
   publicUrl: string | undefined;
   /** Instance admin key from the environment; when unset one is generated in the data directory. */
   adminKey: string | undefined;
+  /** The key that seals secrets (base64, 32 bytes); when unset one is generated in the data directory. */
+  encryptionKey: string | undefined;
   /** Development mode: a development project, the demo page and its token endpoint. */
   development: boolean;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
@@ -57,6 +66,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     listenUrl: `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${e.PORT}`,
     publicUrl: e.SWITCHBOARD_PUBLIC_URL?.replace(/\/+$/, ''),
     adminKey: e.SWITCHBOARD_ADMIN_KEY,
+    encryptionKey: e.SWITCHBOARD_ENCRYPTION_KEY,
     development: e.SWITCHBOARD_DEVELOPMENT ?? e.NODE_ENV !== 'production',
     logLevel: e.LOG_LEVEL,
   };

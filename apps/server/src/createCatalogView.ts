@@ -1,4 +1,5 @@
 import type { IntegrationDefinition } from '@switchboard/catalog';
+import type { ConnectInput } from '@switchboard/contracts';
 import type { CatalogEntryView, CatalogView } from './catalogView';
 
 /** Projects catalog definitions onto what the server's routes need; built once at boot. */
@@ -16,6 +17,16 @@ export function createCatalogView(definitions: readonly IntegrationDefinition[])
         authenticationType: def.auth.type === 'oauth2' ? 'oauth' : 'basic',
         needPreOauthInputs: def.auth.type === 'oauth2' && def.auth.inputs.length > 0,
         defaultScopes: def.auth.type === 'oauth2' ? [...def.auth.scopes] : [],
+        installInputs: (def.auth.type === 'oauth2' ? def.auth.inputs : def.auth.fields).map(
+          (input): ConnectInput => ({
+            id: input.id,
+            title: input.title,
+            type: input.secret ? 'PASSWORD' : 'TEXT',
+            required: input.required,
+            ...(input.subtitle ? { subtitle: input.subtitle } : {}),
+            ...(input.placeholder ? { placeholder: input.placeholder } : {}),
+          }),
+        ),
       },
     ]),
   );

@@ -9,6 +9,7 @@ export function dataDirPaths(dataDir: string) {
     pglite: join(dataDir, 'pgdata'),
     lock: join(dataDir, 'switchboard.lock'),
     adminKey: join(dataDir, 'admin-key'),
+    encryptionKeys: join(dataDir, 'encryption-keys.json'),
     developmentSigningKey: join(dataDir, 'development-signing-key.pem'),
     developmentApiKey: join(dataDir, 'development-api-key'),
   };

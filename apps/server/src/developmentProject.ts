@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { type Database, getInstanceSetting, setInstanceSettingOnce } from '@switchboard/db';
+import type { Keyring } from '@switchboard/vault';
 import type { Kysely } from 'kysely';
 import { enableIntegration } from './admin/integrationAdmin';
 import { createProject } from './admin/projectAdmin';
@@ -25,6 +26,7 @@ export interface DevelopmentProject {
 export async function ensureDevelopmentProject(deps: {
   db: Kysely<Database>;
   catalog: CatalogView;
+  keyring: Keyring;
   dataDir: string;
 }): Promise<DevelopmentProject> {
   const paths = dataDirPaths(deps.dataDir);

@@ -13,6 +13,7 @@ import {
   readOrCreateAdminKey,
 } from './dataDir';
 import { type DevelopmentProject, ensureDevelopmentProject } from './developmentProject';
+import { loadKeyring } from './keys/loadKeyring';
 import { assetPaths, findRepoRoot } from './repoPaths';
 import { readVersion } from './version';
 
@@ -51,24 +52,30 @@ export async function startServer(config: Config): Promise<RunningServer> {
         ? { kind: 'postgres', url: config.databaseUrl }
         : { kind: 'pglite', dataDir: paths.pglite },
     );
-    const catalog = createCatalogView(listIntegrationDefinitions());
+    // Local entries (the sandbox) are served by this server in development mode only.
+    const definitions = listIntegrationDefinitions().filter((d) => config.development || !d.local);
+    const catalog = createCatalogView(definitions);
     const adminKey = readOrCreateAdminKey(config.dataDir, config.adminKey);
+    const keyring = loadKeyring(config.dataDir, config.encryptionKey);
     const developmentProject = config.development
-      ? await ensureDevelopmentProject({ db: database.db, catalog, dataDir: config.dataDir })
+      ? await ensureDevelopmentProject({ db: database.db, catalog, keyring, dataDir: config.dataDir })
       : undefined;
     const root = findRepoRoot();
     const version = readVersion(root);
     const app = await buildApp({
       db: database.db,
       catalog,
+      definitionOf: (type) => definitions.find((d) => d.type === type),
       logger,
       adminKey,
+      keyring,
       publicUrl: config.publicUrl,
       paths: assetPaths(root),
       demo:
         developmentProject?.privateKeyPem !== undefined
           ? { projectId: developmentProject.projectId, privateKeyPem: developmentProject.privateKeyPem }
           : undefined,
+      development: config.development,
       version,
     });
     await app.listen({ host: config.host, port: config.port });

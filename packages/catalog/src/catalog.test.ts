@@ -8,6 +8,13 @@ import { fillTemplate, templatePlaceholders } from './urlTemplate';
 
 const definitions = listIntegrationDefinitions();
 
+/** Local entries are served by Switchboard itself; their URLs start with the server's origin. */
+const originTemplate = '{{switchboardOrigin}}';
+const sampleOrigin = 'http://127.0.0.1:7070';
+function fillSample(template: string): string {
+  return fillTemplate(template, (name) => (name === 'switchboardOrigin' ? sampleOrigin : 'x'));
+}
+
 /** Every URL (or URL template) an entry declares, with where it came from. */
 function declaredUrls(def: IntegrationDefinition): { where: string; url: string }[] {
   const urls = [{ where: 'docsUrl', url: def.docsUrl }];
@@ -46,6 +53,7 @@ describe('catalog registry', () => {
       'googledrive',
       'googlecalendar',
       'stripe',
+      'sandbox',
     ]);
   });
 
@@ -82,14 +90,27 @@ describe.each(definitions.map((def) => [def.type, def] as const))('catalog entry
     expect(result.error?.issues ?? []).toEqual([]);
   });
 
-  test('declares only https URLs', () => {
-    const urls = declaredUrls(def);
-    expect(urls.length).toBeGreaterThan(1);
-    for (const { where, url } of urls) {
-      expect(url, where).toMatch(/^https:\/\//);
-      expect(new URL(fillTemplate(url, () => 'x')).protocol, where).toBe('https:');
-    }
-  });
+  if (!def.local) {
+    test('declares only https URLs', () => {
+      const urls = declaredUrls(def);
+      expect(urls.length).toBeGreaterThan(1);
+      for (const { where, url } of urls) {
+        expect(url, where).toMatch(/^https:\/\//);
+        expect(new URL(fillTemplate(url, () => 'x')).protocol, where).toBe('https:');
+      }
+    });
+  } else {
+    test("a local entry's URLs are on the Switchboard server's origin (docs link aside)", () => {
+      const urls = declaredUrls(def).filter(({ where }) => where !== 'docsUrl');
+      expect(urls.length).toBeGreaterThan(1);
+      for (const { where, url } of urls) {
+        expect(url, where).toMatch(/^\{\{switchboardOrigin\}\}\//);
+        expect(new URL(fillSample(url)).origin, where).toBe(sampleOrigin);
+      }
+      expect(def.docsUrl).toMatch(/^https:\/\//);
+      expect(def.api.allowedHosts).toEqual([originTemplate]);
+    });
+  }
 
   test('has a hex brand colour and an SVG icon in that colour', () => {
     expect(def.brandColor).toMatch(/^#[0-9A-Fa-f]{6}$/);
@@ -102,6 +123,7 @@ describe.each(definitions.map((def) => [def.type, def] as const))('catalog entry
     const templates = [...declaredUrls(def).map(({ url }) => url), ...def.api.allowedHosts];
     for (const template of templates) {
       for (const name of templatePlaceholders(template)) {
+        if (def.local && name === 'switchboardOrigin') continue;
         const input = inputs.find((candidate) => candidate.id === name);
         expect(input, `{{${name}}} in ${template}`).toBeDefined();
         expect(input?.pattern, `pattern of ${name}`).toBeDefined();
@@ -111,12 +133,14 @@ describe.each(definitions.map((def) => [def.type, def] as const))('catalog entry
   });
 
   test('the static base URL and absolute request URLs stay on allowed hosts', () => {
-    const hosts = def.api.allowedHosts.map((pattern) => fillTemplate(pattern, () => 'x'));
+    const hosts = def.api.allowedHosts.map((pattern) =>
+      pattern === originTemplate ? new URL(sampleOrigin).hostname : fillTemplate(pattern, () => 'x'),
+    );
     const urls = declaredUrls(def).filter(
       ({ where }) => where === 'api.baseUrl' || where.endsWith('request'),
     );
     for (const { where, url } of urls) {
-      const { hostname } = new URL(fillTemplate(url, () => 'x'));
+      const { hostname } = new URL(fillSample(url));
       expect(
         hosts.some((pattern) => hostMatches(pattern, hostname)),
         where,
@@ -127,8 +151,9 @@ describe.each(definitions.map((def) => [def.type, def] as const))('catalog entry
   if (def.auth.type === 'oauth2') {
     const auth = def.auth;
     test('OAuth entries declare authorization and token endpoints and how refresh behaves', () => {
-      expect(auth.authorizationUrl).toMatch(/^https:\/\/\S+$/);
-      expect(auth.tokenUrl).toMatch(/^https:\/\/\S+$/);
+      const endpoint = def.local ? /^(https:\/\/|\{\{switchboardOrigin\}\}\/)\S+$/ : /^https:\/\/\S+$/;
+      expect(auth.authorizationUrl).toMatch(endpoint);
+      expect(auth.tokenUrl).toMatch(endpoint);
       expect(['always', 'optional', 'never']).toContain(auth.refresh.refreshToken);
       expect(auth.injection.type === 'header' ? auth.injection.value : auth.injection.username).toContain(
         '{{accessToken}}',
@@ -144,6 +169,30 @@ describe.each(definitions.map((def) => [def.type, def] as const))('catalog entry
 });
 
 describe('provider quirks', () => {
+  test('the sandbox is local, PKCE, Basic client auth, rotating refresh tokens, identity from /me', () => {
+    const sandbox = getIntegrationDefinition('sandbox');
+    expect(sandbox).toMatchObject({ local: true, name: 'Sandbox CRM', category: 'crm' });
+    expect(sandbox?.auth).toMatchObject({
+      type: 'oauth2',
+      authorizationUrl: '{{switchboardOrigin}}/sandbox/oauth/authorize',
+      tokenUrl: '{{switchboardOrigin}}/sandbox/oauth/token',
+      revocation: { url: '{{switchboardOrigin}}/sandbox/oauth/revoke', clientAuthentication: 'basic' },
+      scopes: ['contacts.read', 'contacts.write'],
+      clientAuthentication: 'basic',
+      pkce: true,
+      refresh: { refreshToken: 'always', rotates: true },
+    });
+    expect(sandbox?.api.baseUrl).toBe('{{switchboardOrigin}}/sandbox/api');
+    expect(sandbox?.account).toEqual({
+      request: { method: 'GET', url: '/me' },
+      providerId: { identity: 'id' },
+      providerData: { workspace: { identity: 'workspace' }, email: { identity: 'email' } },
+    });
+    for (const def of definitions.filter((candidate) => candidate.type !== 'sandbox')) {
+      expect(def.local, def.type).toBe(false);
+    }
+  });
+
   test('Salesforce sandboxes authorize against test.salesforce.com and the API lives on instance_url', () => {
     const salesforce = getIntegrationDefinition('salesforce');
     const sandbox = salesforce?.accountTypes?.find((accountType) => accountType.id === 'sandbox');

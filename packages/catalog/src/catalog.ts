@@ -3,6 +3,7 @@ import { googlecalendar } from './integrations/googlecalendar';
 import { googledrive } from './integrations/googledrive';
 import { hubspot } from './integrations/hubspot';
 import { salesforce } from './integrations/salesforce';
+import { sandbox } from './integrations/sandbox';
 import { shopify } from './integrations/shopify';
 import { slack } from './integrations/slack';
 import { stripe } from './integrations/stripe';
@@ -16,6 +17,7 @@ const registered: readonly IntegrationDefinition[] = Object.freeze([
   googledrive,
   googlecalendar,
   stripe,
+  sandbox,
 ]);
 
 function indexByType(

@@ -36,6 +36,7 @@ export {
   refreshSchema,
   requestTargetSchema,
   revocationSchema,
+  switchboardOriginPlaceholder,
   type TokenResponse,
   tokenResponseSchema,
   urlTemplateSchema,

@@ -255,3 +255,140 @@ describe('defineIntegration union fields', () => {
     expect(message).toContain('api.baseUrl: must not end with "/" nor carry a query string');
   });
 });
+
+describe('local entries', () => {
+  /** An entry served by Switchboard itself, like the sandbox. */
+  function localEntry(): IntegrationDefinitionInput {
+    return {
+      ...oauthEntry(),
+      local: true,
+      auth: {
+        type: 'oauth2',
+        authorizationUrl: '{{switchboardOrigin}}/practice/oauth/authorize',
+        tokenUrl: '{{switchboardOrigin}}/practice/oauth/token',
+        revocation: {
+          url: '{{switchboardOrigin}}/practice/oauth/revoke',
+          token: 'refresh',
+          tokenPlacement: 'form',
+        },
+        clientAuthentication: 'basic',
+        pkce: true,
+        refresh: { refreshToken: 'always', rotates: true },
+      },
+      api: { baseUrl: '{{switchboardOrigin}}/practice/api', allowedHosts: ['{{switchboardOrigin}}'] },
+      account: { request: { url: '/me' }, providerId: { identity: 'id' } },
+    };
+  }
+
+  test('entries are not local unless they say so', () => {
+    expect(defineIntegration(oauthEntry()).local).toBe(false);
+  });
+
+  test('a local entry may use {{switchboardOrigin}} and http:// URLs', () => {
+    const def = defineIntegration(localEntry());
+    expect(def.local).toBe(true);
+    expect(def.api.allowedHosts).toEqual(['{{switchboardOrigin}}']);
+
+    const entry = localEntry();
+    const plainHttp = defineIntegration({
+      ...entry,
+      api: { baseUrl: 'http://practice.test:8080/api', allowedHosts: ['practice.test'] },
+      account: { request: { url: 'http://practice.test:8080/me' }, providerId: { identity: 'id' } },
+    });
+    expect(plainHttp.api.baseUrl).toBe('http://practice.test:8080/api');
+  });
+
+  test('a non-local entry may not use http:// URLs', () => {
+    const entry = oauthEntry();
+    if (entry.auth.type !== 'oauth2') throw new Error('fixture');
+    const message = rejection({
+      ...entry,
+      auth: { ...entry.auth, tokenUrl: 'http://{{tenant}}.acme.test/oauth/token' },
+      api: { baseUrl: 'http://{{tenant}}.acme.test/api/v1', allowedHosts: ['{{tenant}}.acme.test'] },
+    });
+    expect(message).toContain(
+      'auth.tokenUrl: must be an https URL; http:// is only allowed in local entries (local: true) (got "http://{{tenant}}.acme.test/oauth/token")',
+    );
+    expect(message).toContain('api.baseUrl: must be an https URL; http:// is only allowed in local entries');
+  });
+
+  test('a non-local entry may not use {{switchboardOrigin}}', () => {
+    const message = rejection({ ...localEntry(), local: false });
+    const refusal =
+      "placeholder {{switchboardOrigin}} (the Switchboard server's own origin) is only allowed in local entries (local: true)";
+    for (const path of [
+      'auth.authorizationUrl',
+      'auth.tokenUrl',
+      'auth.revocation.url',
+      'api.baseUrl',
+      'api.allowedHosts[0]',
+    ]) {
+      expect(message).toContain(`${path}: ${refusal}`);
+    }
+    // Omitting `local` is the same as false.
+    const { local: _local, ...implicit } = localEntry();
+    expect(rejection(implicit)).toContain(`auth.tokenUrl: ${refusal}`);
+  });
+
+  test('{{switchboardOrigin}} is the whole origin at the start of a URL, never a user input', () => {
+    const entry = localEntry();
+    if (entry.auth.type !== 'oauth2') throw new Error('fixture');
+    const message = rejection({
+      ...entry,
+      auth: {
+        ...entry.auth,
+        authorizationUrl: 'https://practice.test/authorize?next={{switchboardOrigin}}',
+        tokenUrl: '{{switchboardOrigin}}.evil.test/token',
+        inputs: [{ id: 'switchboardOrigin', title: 'Origin', pattern: '.+' }],
+      },
+    });
+    expect(message).toContain(
+      'auth.authorizationUrl: may use {{switchboardOrigin}} only once, as the whole origin at the start',
+    );
+    expect(message).toContain('auth.tokenUrl: may use {{switchboardOrigin}} only once');
+    expect(message).toContain(
+      `auth.inputs[0].id: "switchboardOrigin" is reserved for the Switchboard server's origin`,
+    );
+  });
+
+  test('URLs on the server origin need {{switchboardOrigin}} in api.allowedHosts', () => {
+    const message = rejection({
+      ...localEntry(),
+      api: { baseUrl: '{{switchboardOrigin}}/practice/api', allowedHosts: ['practice.test'] },
+    });
+    expect(message).toContain(
+      `api.baseUrl: "{{switchboardOrigin}}/practice/api" is on the Switchboard server's origin, so api.allowedHosts must list {{switchboardOrigin}}`,
+    );
+  });
+
+  test('the documentation link stays https even for local entries', () => {
+    expect(rejection({ ...localEntry(), docsUrl: 'http://practice.test/docs' })).toContain(
+      'docsUrl: must be an https URL (got "http://practice.test/docs")',
+    );
+    expect(rejection({ ...localEntry(), docsUrl: '{{switchboardOrigin}}/docs' })).toContain('docsUrl: ');
+  });
+
+  test('a local entry may talk to another server on this machine; no other entry may', () => {
+    const onLoopback: IntegrationDefinitionInput = {
+      ...localEntry(),
+      auth: {
+        type: 'oauth2',
+        authorizationUrl: 'http://127.0.0.1:9999/authorize',
+        tokenUrl: 'http://127.0.0.1:9999/token',
+        clientAuthentication: 'basic',
+        pkce: true,
+        refresh: { refreshToken: 'always', rotates: true },
+      },
+      api: { baseUrl: 'http://127.0.0.1:9999', allowedHosts: ['127.0.0.1', 'localhost'] },
+    };
+    expect(defineIntegration(onLoopback).api.allowedHosts).toEqual(['127.0.0.1', 'localhost']);
+    expect(
+      rejection({
+        ...oauthEntry(),
+        api: { baseUrl: 'https://api.acme.test', allowedHosts: ['api.acme.test', 'localhost'] },
+      }),
+    ).toContain(
+      'api.allowedHosts[1]: "localhost" is on this machine; only local entries (local: true) may use it',
+    );
+  });
+});

@@ -33,12 +33,43 @@ const templateSchema = z
 /** Placeholders are replaced by this sample when a template's shape is checked. */
 const samplePlaceholderValue = 'x';
 
+/**
+ * The Switchboard server's own origin (`http://127.0.0.1:7070`), filled at runtime by whoever renders
+ * the templates. Not a user input: only local entries (served by Switchboard itself, like the sandbox)
+ * may use it, at the start of a URL or as a whole `api.allowedHosts` item (the server's host[:port]).
+ */
+export const switchboardOriginPlaceholder = 'switchboardOrigin';
+/** Hosts on this machine: only local entries (the sandbox, test providers) may send credentials there. */
+const loopbackHosts = ['localhost', '127.0.0.1'];
+const switchboardOriginTemplate = `{{${switchboardOriginPlaceholder}}}`;
+/** Stands in for the server's origin when a template's shape is checked. */
+const sampleSwitchboardOrigin = 'http://switchboard.invalid:7070';
+
+function fillWithSamples(template: string): string {
+  return fillTemplate(template, (name) =>
+    name === switchboardOriginPlaceholder ? sampleSwitchboardOrigin : samplePlaceholderValue,
+  );
+}
+
+/**
+ * Shape problems of a URL template. Both http and https pass here: which schemes and placeholders an
+ * entry may use depends on `local`, so the definition's cross-field check enforces them.
+ */
 function urlTemplateProblem(template: string): string | undefined {
   if (!isWellFormedTemplate(template)) return 'has a malformed {{placeholder}} (use {{name}}, no spaces)';
-  if (!template.startsWith('https://')) return 'must be an https URL';
+  if (templatePlaceholders(template).includes(switchboardOriginPlaceholder)) {
+    if (
+      !/^\{\{switchboardOrigin\}\}(?:[/?]|$)/.test(template) ||
+      template.lastIndexOf(switchboardOriginTemplate) > 0
+    ) {
+      return `may use ${switchboardOriginTemplate} only once, as the whole origin at the start (e.g. "${switchboardOriginTemplate}/api")`;
+    }
+  } else if (!/^https?:\/\//.test(template)) {
+    return 'must be an https URL';
+  }
   let url: URL;
   try {
-    url = new URL(fillTemplate(template, () => samplePlaceholderValue));
+    url = new URL(fillWithSamples(template));
   } catch {
     return 'is not a valid URL';
   }
@@ -47,16 +78,24 @@ function urlTemplateProblem(template: string): string | undefined {
   return undefined;
 }
 
-/** An absolute https URL that may hold `{{input}}` placeholders. */
+/**
+ * An absolute URL that may hold `{{input}}` placeholders. It must be https unless the entry is local;
+ * the definition checks that (and who may use `{{switchboardOrigin}}`).
+ */
 export const urlTemplateSchema = z.string().superRefine((template, ctx) => {
   const problem = urlTemplateProblem(template);
   if (problem) ctx.addIssue({ code: 'custom', message: `${problem} (got "${template}")` });
 });
 
-const httpsUrlSchema = urlTemplateSchema.refine(
-  (url) => templatePlaceholders(url).length === 0,
-  'must not contain {{placeholders}}',
-);
+/** A fixed https URL (documentation links), whatever the entry. */
+const httpsUrlSchema = z
+  .string()
+  .superRefine((url, ctx) => {
+    const problem =
+      urlTemplateProblem(url) ?? (url.startsWith('https://') ? undefined : 'must be an https URL');
+    if (problem) ctx.addIssue({ code: 'custom', message: `${problem} (got "${url}")` });
+  })
+  .refine((url) => templatePlaceholders(url).length === 0, 'must not contain {{placeholders}}');
 
 export const integrationTypeSchema = z
   .string()
@@ -319,7 +358,15 @@ export const apiSchema = z.strictObject({
   /** Hosts a credential may be sent to (full-URL proxying, identity requests); must cover baseUrl. */
   allowedHosts: z
     .array(
-      z.string().refine(isHostPattern, 'must be a lowercase host, "*.host" or a {{input}} host template'),
+      z
+        .string()
+        .refine(
+          (pattern) =>
+            isHostPattern(pattern) ||
+            pattern === switchboardOriginTemplate ||
+            loopbackHosts.includes(pattern),
+          `must be a lowercase host, "*.host", a {{input}} host template or (local entries) ${switchboardOriginTemplate}, localhost or 127.0.0.1`,
+        ),
     )
     .min(1),
   rateLimit: rateLimitSchema.prefault({}),
@@ -347,6 +394,11 @@ export type FilePicker = z.infer<typeof filePickerSchema>;
 
 const integrationDefinitionShape = z.strictObject({
   type: integrationTypeSchema,
+  /**
+   * Served by the Switchboard server itself (the sandbox). Only local entries may use http:// URLs and
+   * `{{switchboardOrigin}}`; everything else talks https to the provider's own hosts.
+   */
+  local: z.boolean().default(false),
   name: z.string().min(1),
   brandColor: hexColorSchema,
   icon: svgIconSchema,
@@ -378,11 +430,27 @@ function checkCrossReferences(def: DefinitionShape, report: ReportIssue): void {
 
   inputIds.forEach((id, index) => {
     if (inputIds.indexOf(id) !== index) report([...inputsPath, index, 'id'], `duplicate input id "${id}"`);
+    if (id === switchboardOriginPlaceholder) {
+      report(
+        [...inputsPath, index, 'id'],
+        `"${id}" is reserved for the Switchboard server's origin; choose another input id`,
+      );
+    }
   });
 
   // Inputs in URLs steer where credentials go, so they must be constrained and never secret.
+  // `{{switchboardOrigin}}` is no input: the server fills it with its own origin, for local entries only.
   const checkUrlPlaceholders = (template: string, path: readonly (string | number)[]): void => {
     for (const name of templatePlaceholders(template)) {
+      if (name === switchboardOriginPlaceholder) {
+        if (!def.local) {
+          report(
+            path,
+            `placeholder ${switchboardOriginTemplate} (the Switchboard server's own origin) is only allowed in local entries (local: true)`,
+          );
+        }
+        continue;
+      }
       const input = inputs.find((candidate) => candidate.id === name);
       if (!input) report(path, `placeholder {{${name}}} is not a declared input (declared: ${declared})`);
       else if (input.secret)
@@ -393,11 +461,42 @@ function checkCrossReferences(def: DefinitionShape, report: ReportIssue): void {
     }
   };
 
-  const renderedHosts = api.allowedHosts.map((pattern) =>
-    fillTemplate(pattern, () => samplePlaceholderValue),
-  );
+  // Only local entries are served over plain http (by Switchboard itself, in development).
+  const checkUrl = (template: string, path: readonly (string | number)[]): void => {
+    if (!def.local && template.startsWith('http://')) {
+      report(
+        path,
+        `must be an https URL; http:// is only allowed in local entries (local: true) (got "${template}")`,
+      );
+    }
+    checkUrlPlaceholders(template, path);
+  };
+
+  const renderedHosts = api.allowedHosts
+    .filter((pattern) => pattern !== switchboardOriginTemplate)
+    .map((pattern) => fillTemplate(pattern, () => samplePlaceholderValue));
+  if (!def.local) {
+    api.allowedHosts.forEach((pattern, index) => {
+      if (loopbackHosts.includes(pattern)) {
+        report(
+          ['api', 'allowedHosts', index],
+          `"${pattern}" is on this machine; only local entries (local: true) may use it`,
+        );
+      }
+    });
+  }
+
   const checkHostAllowed = (template: string, path: readonly (string | number)[]): void => {
-    const hostname = URL.parse(fillTemplate(template, () => samplePlaceholderValue))?.hostname;
+    if (template.startsWith(switchboardOriginTemplate)) {
+      if (!api.allowedHosts.includes(switchboardOriginTemplate)) {
+        report(
+          path,
+          `"${template}" is on the Switchboard server's origin, so api.allowedHosts must list ${switchboardOriginTemplate}`,
+        );
+      }
+      return;
+    }
+    const hostname = URL.parse(fillWithSamples(template))?.hostname;
     if (hostname === undefined) return; // already reported by the URL's own schema
     if (!renderedHosts.some((pattern) => hostMatches(pattern, hostname))) {
       report(
@@ -412,7 +511,7 @@ function checkCrossReferences(def: DefinitionShape, report: ReportIssue): void {
   });
 
   if (typeof api.baseUrl === 'string') {
-    checkUrlPlaceholders(api.baseUrl, ['api', 'baseUrl']);
+    checkUrl(api.baseUrl, ['api', 'baseUrl']);
     checkHostAllowed(api.baseUrl, ['api', 'baseUrl']);
   } else if (!(api.baseUrl.fromProviderData in account.providerData)) {
     report(
@@ -423,7 +522,7 @@ function checkCrossReferences(def: DefinitionShape, report: ReportIssue): void {
 
   const checkRequestTarget = (target: RequestTarget, path: readonly (string | number)[]): void => {
     if (target.url.startsWith('/')) return;
-    checkUrlPlaceholders(target.url, path);
+    checkUrl(target.url, path);
     checkHostAllowed(target.url, path);
   };
 
@@ -441,9 +540,9 @@ function checkCrossReferences(def: DefinitionShape, report: ReportIssue): void {
   };
 
   if (auth.type === 'oauth2') {
-    checkUrlPlaceholders(auth.authorizationUrl, ['auth', 'authorizationUrl']);
-    checkUrlPlaceholders(auth.tokenUrl, ['auth', 'tokenUrl']);
-    if (auth.revocation) checkUrlPlaceholders(auth.revocation.url, ['auth', 'revocation', 'url']);
+    checkUrl(auth.authorizationUrl, ['auth', 'authorizationUrl']);
+    checkUrl(auth.tokenUrl, ['auth', 'tokenUrl']);
+    if (auth.revocation) checkUrl(auth.revocation.url, ['auth', 'revocation', 'url']);
     checkInjection(['accessToken'], ['auth', 'injection']);
     if (auth.refresh.rotates && auth.refresh.refreshToken === 'never') {
       report(['auth', 'refresh', 'rotates'], 'cannot rotate refresh tokens that are never issued');
@@ -490,7 +589,7 @@ function checkCrossReferences(def: DefinitionShape, report: ReportIssue): void {
       if (accountType.revocationUrl !== undefined && auth.type === 'oauth2' && !auth.revocation) {
         report([...path, 'revocationUrl'], 'auth.revocation must be declared to override its URL');
       }
-      for (const key of overrides) checkUrlPlaceholders(accountType[key] ?? '', [...path, key]);
+      for (const key of overrides) checkUrl(accountType[key] ?? '', [...path, key]);
     });
   }
 

@@ -1,11 +1,17 @@
 export * from './apiKeys';
 export * from './connectedUsers';
+export * from './credentialSecrets';
 export * from './credentials';
 export * from './instanceSettings';
 export * from './integrations';
 export * from './migrateToLatest';
+export * from './oauthSessions';
 export * from './openDatabase';
 export * from './projects';
+export * from './sandboxAccounts';
+export * from './sandboxAuthorizations';
+export * from './sandboxContacts';
+export * from './sandboxTokens';
 export type * from './schema';
 export * from './signingKeys';
 export * from './userAccount';

@@ -1,12 +1,17 @@
 import { type Kysely, type Migration, Migrator } from 'kysely';
 import * as initial from './migrations/0001_initial';
+import * as sandbox from './migrations/0002_sandbox';
 import * as connect from './migrations/0003_connect';
 
 /** Every migration, in order. Add new ones here; names sort lexically. */
 const migrations: Record<string, Migration> = {
   '0001_initial': initial,
+  '0002_sandbox': sandbox,
   '0003_connect': connect,
 };
+
+/** The names of every migration, in the order they run. */
+export const migrationNames: readonly string[] = Object.keys(migrations).sort();
 
 /**
  * Brings the schema to the latest version. Safe when several processes start at once: Kysely's

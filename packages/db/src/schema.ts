@@ -149,6 +149,66 @@ export interface InstanceSettingTable {
   value: ColumnType<JsonValue, string, string>;
 }
 
+/** Sandbox provider (apps/server/src/sandbox): an account chosen on its consent page. */
+export interface SandboxAccountTable {
+  id: string;
+  name: string;
+  email: string;
+  /** Slug of the account name; unique, so the same name is the same account on every connection. */
+  workspace: string;
+  createdAt: CreatedAt;
+}
+
+/** An authorization request shown on the consent page; the form answers it once. */
+export interface SandboxAuthorizationRequestTable {
+  requestHash: string;
+  clientId: string;
+  redirectUri: string;
+  state: string;
+  scope: string;
+  codeChallenge: string;
+  expiresAt: Date;
+  usedAt: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  createdAt: CreatedAt;
+}
+
+export interface SandboxAuthorizationCodeTable {
+  codeHash: string;
+  grantId: string;
+  clientId: string;
+  redirectUri: string;
+  codeChallenge: string;
+  scope: string;
+  accountId: string;
+  expiresAt: Date;
+  usedAt: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  createdAt: CreatedAt;
+}
+
+export type SandboxTokenKind = 'access' | 'refresh';
+
+export interface SandboxTokenTable {
+  id: string;
+  tokenHash: string;
+  kind: SandboxTokenKind;
+  grantId: string;
+  accountId: string;
+  clientId: string;
+  scope: string;
+  expiresAt: Date;
+  revokedAt: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  replacedBy: ColumnType<string | null, string | null | undefined, string | null>;
+  createdAt: CreatedAt;
+}
+
+export interface SandboxContactTable {
+  id: string;
+  accountId: string;
+  name: string;
+  email: string;
+  createdAt: CreatedAt;
+}
+
 export interface Database {
   projects: ProjectTable;
   signingKeys: SigningKeyTable;
@@ -161,6 +221,11 @@ export interface Database {
   instanceSettings: InstanceSettingTable;
   credentialSecrets: CredentialSecretTable;
   oauthSessions: OAuthSessionTable;
+  sandboxAccounts: SandboxAccountTable;
+  sandboxAuthorizationRequests: SandboxAuthorizationRequestTable;
+  sandboxAuthorizationCodes: SandboxAuthorizationCodeTable;
+  sandboxTokens: SandboxTokenTable;
+  sandboxContacts: SandboxContactTable;
 }
 
 export type ProjectRow = Selectable<ProjectTable>;
@@ -173,4 +238,10 @@ export type CredentialConfigurationRow = Selectable<CredentialConfigurationTable
 export type CredentialConfigurationUpdate = Updateable<CredentialConfigurationTable>;
 export type WorkflowRow = Selectable<WorkflowTable>;
 export type OAuthSessionRow = Selectable<OAuthSessionTable>;
+export type SandboxAccountRow = Selectable<SandboxAccountTable>;
+export type SandboxAuthorizationRequestRow = Selectable<SandboxAuthorizationRequestTable>;
+export type SandboxAuthorizationCodeRow = Selectable<SandboxAuthorizationCodeTable>;
+export type SandboxTokenRow = Selectable<SandboxTokenTable>;
+export type NewSandboxToken = Insertable<SandboxTokenTable>;
+export type SandboxContactRow = Selectable<SandboxContactTable>;
 export type { Generated };

@@ -8,6 +8,7 @@ import {
   listIntegrations,
   upsertIntegration,
 } from '@switchboard/db';
+import type { Keyring } from '@switchboard/vault';
 import type { Kysely } from 'kysely';
 import type { CatalogView } from '../catalogView';
 import { getProject } from './projectAdmin';
@@ -28,7 +29,7 @@ export function presentAdminIntegration(row: IntegrationRow): AdminIntegration {
 
 /** Activates a catalog integration for a project (creating it, or re-activating with updated settings). */
 export async function enableIntegration(
-  deps: { db: Kysely<Database>; catalog: CatalogView },
+  deps: { db: Kysely<Database>; catalog: CatalogView; keyring: Keyring },
   projectId: string,
   input: EnableIntegrationBody,
 ): Promise<AdminIntegration> {
@@ -50,7 +51,8 @@ export async function enableIntegration(
     projectId,
     type: entry.type,
     clientId: input.clientId,
-    clientSecret: input.clientSecret,
+    // Client secrets are sealed at rest like every other secret.
+    clientSecret: input.clientSecret === undefined ? undefined : deps.keyring.seal(input.clientSecret),
     scopes: input.scopes,
     portalConfig: {
       ...(input.description !== undefined ? { description: input.description } : {}),

@@ -8,6 +8,7 @@ import type {
 } from '@switchboard/contracts';
 import { AppError } from '@switchboard/contracts';
 import type { Database } from '@switchboard/db';
+import type { Keyring } from '@switchboard/vault';
 import type { Kysely } from 'kysely';
 import { enableIntegration } from '../admin/integrationAdmin';
 import { createProject, listAllProjects } from '../admin/projectAdmin';
@@ -36,6 +37,7 @@ export interface AdminOperations {
 export function directAdminOperations(deps: {
   db: Kysely<Database>;
   catalog: CatalogView;
+  keyring: Keyring;
   via: string;
   close(): Promise<void>;
 }): AdminOperations {

@@ -10,6 +10,7 @@ import {
   readLockHolder,
   readOrCreateAdminKey,
 } from '../dataDir';
+import { loadKeyring } from '../keys/loadKeyring';
 import { type AdminOperations, directAdminOperations, httpAdminOperations } from './adminOperations';
 
 /**
@@ -24,6 +25,7 @@ export async function openAdminOperations(config: Config): Promise<AdminOperatio
     return directAdminOperations({
       db: database.db,
       catalog,
+      keyring: loadKeyring(config.dataDir, config.encryptionKey),
       via: 'PostgreSQL (DATABASE_URL)',
       close: database.close,
     });
@@ -47,6 +49,7 @@ export async function openAdminOperations(config: Config): Promise<AdminOperatio
     return directAdminOperations({
       db: database.db,
       catalog,
+      keyring: loadKeyring(config.dataDir, config.encryptionKey),
       via: `embedded database in ${path}`,
       close: async () => {
         await database.close();

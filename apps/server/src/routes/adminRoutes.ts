@@ -13,6 +13,7 @@ import {
   projectSchema,
 } from '@switchboard/contracts';
 import type { Database } from '@switchboard/db';
+import type { Keyring } from '@switchboard/vault';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
@@ -40,6 +41,7 @@ export interface AdminRouteDeps {
   db: Kysely<Database>;
   catalog: CatalogView;
   activeIntegrations: ActiveIntegrationsCache;
+  keyring: Keyring;
   admin: AdminAuthenticator;
   verifier: UserTokenVerifier;
 }
@@ -184,7 +186,11 @@ export function adminRoutes(deps: AdminRouteDeps): FastifyPluginAsyncZod {
         },
       },
       async (request) => {
-        const integration = await enableIntegration({ db, catalog }, request.params.projectId, request.body);
+        const integration = await enableIntegration(
+          { db, catalog, keyring: deps.keyring },
+          request.params.projectId,
+          request.body,
+        );
         deps.activeIntegrations.invalidate(request.params.projectId);
         return integration;
       },

@@ -1,3 +1,4 @@
+import type { IntegrationDefinition } from '@switchboard/catalog';
 import {
   AppError,
   type ConnectInput,
@@ -21,6 +22,7 @@ import {
   replaceConfigurationSettings,
   setWorkflowEnabled,
 } from '@switchboard/db';
+import type { Keyring } from '@switchboard/vault';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
@@ -28,6 +30,7 @@ import { z } from 'zod';
 import { presentWorkflow } from '../admin/workflowAdmin';
 import type { ConnectedUserRef, ConnectedUserResolver } from '../auth/connectedUserResolver';
 import type { CatalogView } from '../catalogView';
+import { revokeCredential } from '../connect/revokeCredential';
 import type { ActiveIntegrationsCache } from '../sdk/activeIntegrationsCache';
 import { presentCredential } from '../sdk/presentCredential';
 import { presentSdkIntegration } from '../sdk/presentSdkIntegration';
@@ -38,6 +41,9 @@ export interface SdkRouteDeps {
   db: Kysely<Database>;
   catalog: CatalogView;
   activeIntegrations: ActiveIntegrationsCache;
+  keyring: Keyring;
+  definitionOf(type: string): IntegrationDefinition | undefined;
+  fetch: typeof fetch;
   resolveConnectedUser: ConnectedUserResolver;
   originOf(request: FastifyRequest): string;
 }
@@ -269,7 +275,8 @@ export function sdkAccountRoutes(deps: SdkRouteDeps): FastifyPluginAsyncZod {
       {
         schema: {
           tags: ['SDK'],
-          summary: 'Disconnect an integration: delete the credential in X-Paragon-Credential, or all of them',
+          summary:
+            'Disconnect an integration: revoke at the provider and delete the credential in X-Paragon-Credential, or all of them',
           description:
             'Deletes the credential with its configurations (User Settings and workflow state). Revoking the token at the provider arrives with the connect flow.',
           security,
@@ -283,6 +290,15 @@ export function sdkAccountRoutes(deps: SdkRouteDeps): FastifyPluginAsyncZod {
         const credentials = await listUserCredentials(db, user.id, { integrationId: integration.id });
         const requested = headerValue(request.headers['x-paragon-credential']);
         const target = requested ? selectCredential(credentials, requested, integration.type).id : undefined;
+        const definition = deps.definitionOf(integration.type);
+        if (definition) {
+          for (const credential of credentials.filter((c) => !target || c.id === target)) {
+            await revokeCredential(
+              { db, keyring: deps.keyring, fetch: deps.fetch, log: request.log },
+              { credential, integration, definition, switchboardOrigin: deps.originOf(request) },
+            );
+          }
+        }
         const deletedCredentialIds = await deleteUserCredentials(db, user.id, integration.id, target);
         if (deletedCredentialIds.length === 0) {
           throw new AppError(

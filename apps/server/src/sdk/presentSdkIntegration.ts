@@ -52,9 +52,10 @@ export function presentSdkIntegration(input: {
     providerType: entry.type,
     authenticationType: entry.authenticationType,
     sdkIntegrationConfig: {
-      oauthInputs: [],
+      // Pre-OAuth inputs (needPreOauthInputs) and API-key fields, as the official client reads them.
+      oauthInputs: entry.authenticationType === 'oauth' ? entry.installInputs : [],
       accountTypes: [],
-      authConfigInputs: [],
+      authConfigInputs: entry.authenticationType === 'basic' ? entry.installInputs : [],
       postOauthInputs: [],
       dataSources: {},
     },

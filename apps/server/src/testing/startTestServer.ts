@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { listIntegrationDefinitions } from '@switchboard/catalog';
+import { type IntegrationDefinition, listIntegrationDefinitions } from '@switchboard/catalog';
 import type { CreateProjectResponse } from '@switchboard/contracts';
 import {
   type CredentialWithConfigurations,
@@ -8,6 +8,7 @@ import {
   upsertConnectedUser,
 } from '@switchboard/db';
 import { openTestDatabase } from '@switchboard/db/testing';
+import { createKeyring, type Keyring } from '@switchboard/vault';
 import type { Kysely } from 'kysely';
 import pino from 'pino';
 import { enableIntegration } from '../admin/integrationAdmin';
@@ -49,6 +50,7 @@ export interface TestServer {
   db: Kysely<Database>;
   catalog: CatalogView;
   adminKey: string;
+  keyring: Keyring;
   /** A new project with a generated signing key. */
   createProject(name?: string): Promise<TestProject>;
   close(): Promise<void>;
@@ -58,25 +60,40 @@ export interface TestServer {
  * A real Switchboard HTTP server on 127.0.0.1 and an ephemeral port, over a fresh database:
  * in-memory PGlite, or a scratch database on the PostgreSQL in DATABASE_URL.
  */
-export async function startTestServer(options: { development?: boolean } = {}): Promise<TestServer> {
+export async function startTestServer(
+  options: {
+    development?: boolean;
+    /** Extra catalog entries for this server only (e.g. a local provider a test controls). */
+    extraDefinitions?: IntegrationDefinition[];
+  } = {},
+): Promise<TestServer> {
   const database = await openTestDatabase();
-  const catalog = createCatalogView(listIntegrationDefinitions());
+  const development = options.development ?? false;
+  const definitions = [
+    ...listIntegrationDefinitions().filter((d) => development || !d.local),
+    ...(options.extraDefinitions ?? []),
+  ];
+  const catalog = createCatalogView(definitions);
   const adminKey = `sba_${randomBytes(24).toString('base64url')}`;
+  const keyring = createKeyring({ keys: [{ id: 'test', key: randomBytes(32) }], currentKeyId: 'test' });
   let demo: { projectId: string; privateKeyPem: string } | undefined;
   if (options.development) {
     const project = await createProject(database.db, { name: 'Development' });
     demo = { projectId: project.projectId, privateKeyPem: project.signingKey as string };
     for (const entry of catalog.list())
-      await enableIntegration({ db: database.db, catalog }, project.projectId, { type: entry.type });
+      await enableIntegration({ db: database.db, catalog, keyring }, project.projectId, { type: entry.type });
   }
   const app = await buildApp({
     db: database.db,
     catalog,
+    definitionOf: (type) => definitions.find((d) => d.type === type),
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     adminKey,
+    keyring,
     publicUrl: undefined,
     paths: assetPaths(),
     demo,
+    development,
     version: 'test',
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
@@ -88,6 +105,7 @@ export async function startTestServer(options: { development?: boolean } = {}): 
     db: database.db,
     catalog,
     adminKey,
+    keyring,
     async createProject(name = 'Test project') {
       const created = await createProject(database.db, { name });
       const signingKey = created.signingKey as string;
@@ -98,7 +116,7 @@ export async function startTestServer(options: { development?: boolean } = {}): 
           (await signUserToken({ privateKeyPem: signingKey, userId, ttlSeconds })).token,
         enable: async (...types) => {
           for (const type of types)
-            await enableIntegration({ db: database.db, catalog }, created.projectId, { type });
+            await enableIntegration({ db: database.db, catalog, keyring }, created.projectId, { type });
         },
         integrationId: integrationIdOf,
         async connect(sub, options = {}) {

@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import { AppError } from '@switchboard/contracts';
+import {
+  type Database,
+  insertCredential,
+  listUserCredentials,
+  reauthenticateCredential,
+} from '@switchboard/db';
+import type { Keyring } from '@switchboard/vault';
+import type { Kysely } from 'kysely';
+import { type CredentialSecrets, sealCredentialSecrets } from './credentialSecrets';
+import type { InstallOptions } from './installOptions';
+
+/**
+ * Refuses an install that would add a second account unasked: a user with a VALID credential for the
+ * integration must pass `allowMultipleCredentials`, or `selectedCredentialId` to re-authenticate one.
+ */
+export async function assertInstallable(
+  db: Kysely<Database>,
+  input: { connectedUserId: string; integrationId: string; integrationType: string; options: InstallOptions },
+): Promise<void> {
+  const credentials = await listUserCredentials(db, input.connectedUserId, {
+    integrationId: input.integrationId,
+  });
+  const { selectedCredentialId, allowMultipleCredentials } = input.options;
+  if (selectedCredentialId) {
+    if (!credentials.some((c) => c.id === selectedCredentialId)) {
+      throw new AppError(
+        'CREDENTIAL_NOT_FOUND',
+        404,
+        `selectedCredentialId ${selectedCredentialId} is not one of your ${input.integrationType} credentials.`,
+      );
+    }
+    return;
+  }
+  if (!allowMultipleCredentials && credentials.some((c) => c.status === 'VALID')) {
+    throw new AppError(
+      'INTEGRATION_ALREADY_INSTALLED',
+      409,
+      `${input.integrationType} is already connected; pass allowMultipleCredentials to add another account, or selectedCredentialId to reconnect one.`,
+    );
+  }
+}
+
+/** Stores the result of an install: a new VALID credential, or the re-authenticated selected one. */
+export async function saveInstalledCredential(
+  deps: { db: Kysely<Database>; keyring: Keyring },
+  input: {
+    projectId: string;
+    connectedUserId: string;
+    integrationId: string;
+    options: InstallOptions;
+    secrets: CredentialSecrets;
+    account: { providerId: string | null; providerData: Record<string, string | number | boolean> };
+    inputs: Record<string, string>;
+    validUntil: Date | null;
+  },
+): Promise<string> {
+  const sealed = sealCredentialSecrets(deps.keyring, input.secrets);
+  if (input.options.selectedCredentialId) {
+    await reauthenticateCredential(deps.db, {
+      credentialId: input.options.selectedCredentialId,
+      sealed,
+      status: 'VALID',
+      providerId: input.account.providerId,
+      providerData: input.account.providerData,
+      inputs: input.inputs,
+      dateValidUntil: input.validUntil,
+    });
+    return input.options.selectedCredentialId;
+  }
+  const credential = await insertCredential(deps.db, {
+    id: randomUUID(),
+    projectId: input.projectId,
+    integrationId: input.integrationId,
+    connectedUserId: input.connectedUserId,
+    status: 'VALID',
+    providerId: input.account.providerId,
+    providerData: input.account.providerData,
+    externalId: input.options.externalId ?? null,
+    dateValidUntil: input.validUntil,
+    inputs: input.inputs,
+    sealedSecrets: sealed,
+    defaultConfiguration: { id: randomUUID() },
+  });
+  return credential.id;
+}

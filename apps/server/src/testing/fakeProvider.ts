@@ -1,0 +1,158 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { defineIntegration, type IntegrationDefinition } from '@switchboard/catalog';
+
+export type TokenMode = 'ok' | 'html' | 'server-error' | 'invalid-grant' | 'no-access-token';
+
+/** What the fake provider received, for assertions. */
+export interface FakeProviderLog {
+  authorize: URLSearchParams[];
+  token: Array<{ form: URLSearchParams; authorization: string | undefined }>;
+  revoke: URLSearchParams[];
+  verify: Array<string | undefined>;
+}
+
+/**
+ * A third-party provider on 127.0.0.1 that speaks real OAuth 2.0 over HTTP, with its behaviour set
+ * per test: the authorize endpoint answers at once (approve or deny, no UI), the token endpoint
+ * can succeed or fail in the ways real providers do, and an API-key endpoint accepts one key.
+ */
+export async function startFakeProvider() {
+  const log: FakeProviderLog = { authorize: [], token: [], revoke: [], verify: [] };
+  const state = { consent: 'approve' as 'approve' | 'deny', tokenMode: 'ok' as TokenMode, issued: 0 };
+
+  const body = (request: IncomingMessage) =>
+    new Promise<string>((resolve) => {
+      let text = '';
+      request.on('data', (chunk) => {
+        text += chunk;
+      });
+      request.on('end', () => resolve(text));
+    });
+
+  const server: Server = createServer(async (request, response) => {
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    const json = (status: number, value: unknown) => {
+      response.writeHead(status, { 'content-type': 'application/json' });
+      response.end(JSON.stringify(value));
+    };
+    if (url.pathname === '/authorize') {
+      log.authorize.push(url.searchParams);
+      const back = new URL(url.searchParams.get('redirect_uri') ?? '');
+      back.searchParams.set('state', url.searchParams.get('state') ?? '');
+      if (state.consent === 'deny') back.searchParams.set('error', 'access_denied');
+      else back.searchParams.set('code', `code-${log.authorize.length}`);
+      response.writeHead(302, { location: back.toString() });
+      response.end();
+      return;
+    }
+    if (url.pathname === '/token' && request.method === 'POST') {
+      const form = new URLSearchParams(await body(request));
+      log.token.push({ form, authorization: request.headers.authorization });
+      if (state.tokenMode === 'html') {
+        response.writeHead(200, { 'content-type': 'text/html' });
+        response.end('<html><body>Sign in to continue</body></html>');
+        return;
+      }
+      if (state.tokenMode === 'server-error') return json(500, { message: 'internal error' });
+      if (state.tokenMode === 'invalid-grant')
+        return json(400, { error: 'invalid_grant', error_description: 'code expired' });
+      if (state.tokenMode === 'no-access-token') return json(200, { token_type: 'bearer' });
+      state.issued += 1;
+      return json(200, {
+        access_token: `access-${state.issued}`,
+        refresh_token: `refresh-${state.issued}`,
+        token_type: 'bearer',
+        expires_in: 3600,
+        scope: 'read write',
+      });
+    }
+    if (url.pathname === '/me') {
+      if (!request.headers.authorization?.startsWith('Bearer access-'))
+        return json(401, { error: 'invalid_token' });
+      return json(200, { id: 'acct-42', email: 'owner@example.com' });
+    }
+    if (url.pathname === '/revoke' && request.method === 'POST') {
+      log.revoke.push(new URLSearchParams(await body(request)));
+      return json(200, {});
+    }
+    if (url.pathname === '/verify') {
+      const key = request.headers['x-api-key'] as string | undefined;
+      log.verify.push(key);
+      if (key !== 'good-key') return json(401, { error: 'bad key' });
+      return json(200, { account: 'key-account-7' });
+    }
+    json(404, { error: 'not found' });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const icon = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"><rect width="1" height="1"/></svg>';
+
+  const definitions: IntegrationDefinition[] = [
+    defineIntegration({
+      type: 'fakeoauth',
+      name: 'Fake OAuth',
+      brandColor: '#123456',
+      icon,
+      category: 'crm',
+      description: 'A local OAuth 2.0 provider for tests.',
+      overview: 'Test provider.',
+      docsUrl: 'https://example.com/docs',
+      local: true,
+      auth: {
+        type: 'oauth2',
+        authorizationUrl: `${base}/authorize`,
+        tokenUrl: `${base}/token`,
+        revocation: {
+          url: `${base}/revoke`,
+          method: 'POST',
+          token: 'refresh',
+          tokenPlacement: 'form',
+          clientAuthentication: 'basic',
+        },
+        scopes: ['read', 'write'],
+        clientAuthentication: 'basic',
+        pkce: true,
+        refresh: { refreshToken: 'always', rotates: true },
+      },
+      api: { baseUrl: base, allowedHosts: ['127.0.0.1'] },
+      account: {
+        request: { method: 'GET', url: '/me' },
+        providerId: { identity: 'id' },
+        providerData: { email: { identity: 'email' } },
+      },
+    }),
+    defineIntegration({
+      type: 'fakekey',
+      name: 'Fake Key',
+      brandColor: '#654321',
+      icon,
+      category: 'crm',
+      description: 'A local API-key provider for tests.',
+      overview: 'Test provider.',
+      docsUrl: 'https://example.com/docs',
+      local: true,
+      auth: {
+        type: 'apiKey',
+        fields: [
+          { id: 'apiKey', title: 'API key', secret: true },
+          { id: 'region', title: 'Region', required: false, pattern: '[a-z]{2}' },
+        ],
+        injection: { type: 'header', name: 'X-Api-Key', value: '{{apiKey}}' },
+        verification: { method: 'GET', url: '/verify' },
+      },
+      api: { baseUrl: base, allowedHosts: ['127.0.0.1'] },
+      account: { providerId: { identity: 'account' }, providerData: {} },
+    }),
+  ];
+
+  return {
+    base,
+    log,
+    definitions,
+    set(next: Partial<typeof state>) {
+      Object.assign(state, next);
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
