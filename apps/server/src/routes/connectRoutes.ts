@@ -326,7 +326,7 @@ export function connectRoutes(deps: ConnectRouteDeps): FastifyPluginAsyncZod {
             session.integrationId,
           )) as IntegrationRow;
           const definition = deps.definitionOf(integration.type);
-          if (!definition || definition.auth.type !== 'oauth2') {
+          if (definition?.auth.type !== 'oauth2') {
             throw new AppError('INTEGRATION_NOT_FOUND', 404, 'This integration is no longer available.');
           }
           const client = oauthClientOf(integration, definition, keyring);
