@@ -51,6 +51,7 @@ export interface TestServer {
   catalog: CatalogView;
   adminKey: string;
   keyring: Keyring;
+  definitionOf(type: string): IntegrationDefinition | undefined;
   /** A new project with a generated signing key. */
   createProject(name?: string): Promise<TestProject>;
   close(): Promise<void>;
@@ -65,6 +66,8 @@ export async function startTestServer(
     development?: boolean;
     /** Extra catalog entries for this server only (e.g. a local provider a test controls). */
     extraDefinitions?: IntegrationDefinition[];
+    /** A fixed port (when a peer must know the callback URL before the server starts); default ephemeral. */
+    port?: number;
   } = {},
 ): Promise<TestServer> {
   const database = await openTestDatabase();
@@ -96,7 +99,7 @@ export async function startTestServer(
     development,
     version: 'test',
   });
-  await app.listen({ host: '127.0.0.1', port: 0 });
+  await app.listen({ host: '127.0.0.1', port: options.port ?? 0 });
   const address = app.server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
 
@@ -106,6 +109,7 @@ export async function startTestServer(
     catalog,
     adminKey,
     keyring,
+    definitionOf: (type) => definitions.find((d) => d.type === type),
     async createProject(name = 'Test project') {
       const created = await createProject(database.db, { name });
       const signingKey = created.signingKey as string;

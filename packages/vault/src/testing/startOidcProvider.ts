@@ -50,7 +50,8 @@ async function finishInteraction(provider: Provider, request: IncomingMessage, r
   );
 }
 
-export async function startOidcProvider(): Promise<OidcProvider> {
+/** `redirectUris`: where the clients may be sent back (default: a fixed URI the vault tests use). */
+export async function startOidcProvider(options: { redirectUris?: string[] } = {}): Promise<OidcProvider> {
   const server = createServer();
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -59,7 +60,7 @@ export async function startOidcProvider(): Promise<OidcProvider> {
   const signingKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' });
   const client = {
     client_secret: oidcClientSecret,
-    redirect_uris: [oidcRedirectUri],
+    redirect_uris: options.redirectUris ?? [oidcRedirectUri],
     grant_types: ['authorization_code', 'refresh_token'],
     response_types: ['code'],
   };
