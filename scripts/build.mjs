@@ -1,8 +1,10 @@
 // Builds everything `npm start` and the tests run: the server and CLI bundles (workspace packages
-// inlined, npm dependencies left as imports) and the SDK's browser builds. Takes well under a second.
+// inlined, npm dependencies left as imports), the SDK's browser builds and the Connect Portal.
+// Takes about a second.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
+import { build as viteBuild } from 'vite';
 import { buildSdk } from '../packages/sdk/build.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -34,6 +36,8 @@ export async function build() {
     logLevel: 'warning',
   });
   await buildSdk();
+  // The Connect Portal (React), served at /ui/. Vite's JS API with the portal's own config.
+  await viteBuild({ configFile: `${root}/apps/portal/vite.config.ts`, logLevel: 'warn' });
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) await build();

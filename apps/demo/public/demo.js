@@ -28,6 +28,7 @@ const elements = {
   metaSubmit: byId('meta-submit'),
   eventsLog: byId('events-log'),
   eventsEmpty: byId('events-empty'),
+  portalTheme: byId('portal-theme'),
 };
 
 function setStatus(state, message) {
@@ -108,10 +109,37 @@ function renderIntegration(sdk, metadata, state) {
     },
     [icon, monogram, element('div', { className: 'integration__details' }, details)],
   );
+  const actions = element('div', { className: 'integration__actions' });
+  const connect = element(
+    'button',
+    {
+      type: 'button',
+      className: connected ? 'button button--quiet' : 'button',
+      dataset: { testid: `connect-${metadata.type}` },
+    },
+    [connected ? 'Manage' : 'Connect'],
+  );
+  connect.setAttribute('aria-label', `${connected ? 'Manage' : 'Connect'} ${metadata.name}`);
+  connect.addEventListener('click', () => {
+    // Opens the Connect Portal; the promise settles when an account is connected or connecting fails.
+    sdk
+      .connect(metadata.type, { theme: elements.portalTheme.value })
+      .then((installed) => {
+        if (installed) setStatus('ready', `Connected ${metadata.name}.`);
+      })
+      .catch((error) => setStatus('error', `Could not connect ${metadata.name}: ${errorMessage(error)}`));
+  });
+  actions.append(connect);
   if (connected) {
-    const disconnect = element('button', { type: 'button', className: 'button button--quiet' }, [
-      'Disconnect',
-    ]);
+    const disconnect = element(
+      'button',
+      {
+        type: 'button',
+        className: 'button button--quiet',
+        dataset: { testid: `disconnect-${metadata.type}` },
+      },
+      ['Disconnect'],
+    );
     disconnect.setAttribute('aria-label', `Disconnect ${metadata.name}`);
     disconnect.addEventListener('click', async () => {
       disconnect.disabled = true;
@@ -125,8 +153,9 @@ function renderIntegration(sdk, metadata, state) {
         setStatus('error', `Could not disconnect ${metadata.name}: ${errorMessage(error)}`);
       }
     });
-    item.append(disconnect);
+    actions.append(disconnect);
   }
+  item.append(actions);
   return item;
 }
 
@@ -146,7 +175,10 @@ function render(sdk) {
       ]),
     );
   }
+  // Re-rendering replaces the buttons: keep keyboard focus on the same one.
+  const focused = document.activeElement?.closest?.('#integration-list [data-testid]')?.dataset.testid;
   elements.integrationList.replaceChildren(...items);
+  if (focused) elements.integrationList.querySelector(`[data-testid="${focused}"]`)?.focus();
   elements.integrationList.setAttribute('aria-busy', 'false');
 
   if (user.authenticated) {
@@ -202,7 +234,13 @@ async function main() {
   if (!sdk) {
     throw new Error('The SDK did not load from /sdk/switchboard.global.js (build it with `npm run build`).');
   }
-  for (const name of eventNames) sdk.subscribe(name, (event) => logEvent(name, event));
+  for (const name of eventNames) {
+    sdk.subscribe(name, (event) => {
+      logEvent(name, event);
+      // Installs, uninstalls and workflow changes change getUser(): show the new state.
+      if (!name.startsWith('onPortal') && sdk.getUser().authenticated) render(sdk);
+    });
+  }
   wireMetaForm(sdk);
 
   setStatus('loading', 'Signing in the sample user…');

@@ -36,7 +36,7 @@ export interface AppDeps {
   keyring: Keyring;
   /** Explicit public origin; when undefined, links use the request's own scheme and Host. */
   publicUrl: string | undefined;
-  paths: { demo: string; sdkDist: string };
+  paths: { demo: string; sdkDist: string; portal: string };
   demo: { projectId: string; privateKeyPem: string } | undefined;
   /** Development mode: the built-in sandbox provider is served under /sandbox/. */
   development: boolean;

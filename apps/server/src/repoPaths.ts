@@ -21,5 +21,6 @@ export function assetPaths(root: string = findRepoRoot()) {
   return {
     demo: join(root, 'apps', 'demo', 'public'),
     sdkDist: join(root, 'packages', 'sdk', 'dist'),
+    portal: join(root, 'apps', 'portal', 'dist'),
   };
 }

@@ -1,10 +1,22 @@
 import type {
+  Credential,
+  DropdownOption,
   IntegrationMetadata,
   MeResponse,
+  PortalInstallOptions,
+  PortalTheme,
+  PortalToSdkMessage,
   SdkIntegration,
   SdkIntegrationState,
   UserMeta,
 } from '@switchboard/contracts';
+import {
+  type ConnectOptions,
+  type DataSources,
+  type InstallIntegrationOptions,
+  type IntegrationCallbacks,
+  normalizeDropdowns,
+} from './connectOptions';
 import type { ConnectUser, SdkResource } from './connectUser';
 import { normalizeHost } from './hostUrl';
 import { toIntegrationMetadata } from './integrationMetadata';
@@ -16,7 +28,17 @@ import {
   withoutCredential,
   withWorkflowEnabled,
 } from './integrationState';
-import { SdkEventBus, type SdkEventListener, type SdkEventName, type SdkLogger } from './sdkEvents';
+import { runOAuthPopup } from './oauthPopup';
+import { PortalFrame } from './portalFrame';
+import {
+  type IntegrationInstallEvent,
+  SdkEventBus,
+  type SdkEventListener,
+  type SdkEventMap,
+  type SdkEventName,
+  type SdkLogger,
+  type WorkflowStateChangeEvent,
+} from './sdkEvents';
 import {
   ConnectRequestError,
   type FetchLike,
@@ -36,6 +58,8 @@ export type ConnectClientDeps = {
   /** Milliseconds since the epoch; checks the User Token's `exp`. */
   now?: () => number;
   logger?: SdkLogger;
+  /** The page's window, for the Connect Portal and OAuth popups (default: the global `window`). */
+  window?: Window;
 };
 
 export type AuthenticateOptions = { metadata?: Record<string, unknown> };
@@ -49,6 +73,33 @@ export class UserNotAuthenticatedError extends Error {
     );
   }
 }
+
+/** An error the Connect Portal reported (`onError`). */
+export class ConnectPortalError extends Error {
+  override readonly name = 'ConnectPortalError';
+
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+  ) {
+    super(message);
+  }
+}
+
+/** A connect()/installIntegration() call waiting for its integration's events. */
+type PendingCall = IntegrationCallbacks & {
+  resolve(event: IntegrationInstallEvent): void;
+  reject(error: Error): void;
+};
+
+/** The per-call callback that mirrors each global event. */
+const localCallback = {
+  onIntegrationInstall: 'onInstall',
+  onIntegrationUninstall: 'onUninstall',
+  onWorkflowChange: 'onWorkflowChange',
+  onPortalOpen: 'onOpen',
+  onPortalClose: 'onClose',
+} as const satisfies Record<SdkEventName, keyof IntegrationCallbacks>;
 
 /** One authenticated user: everything the server answered at authenticate() or the last refresh. */
 type Session = SdkAuth & {
@@ -85,11 +136,21 @@ export class ConnectClient {
   private readonly fetchFn: FetchLike;
   private readonly now: () => number;
   private readonly events: SdkEventBus;
+  private readonly logger: SdkLogger;
+  private readonly windowRef: Window | undefined;
+  /** The Connect Portal iframe, for one host and project. */
+  private portal: { key: string; frame: PortalFrame } | undefined;
+  /** The integration the portal was asked to show; `open` once the portal said it shows it. */
+  private modal: { integrationType: string; integrationId: string; open: boolean } | undefined;
+  private readonly pendingCalls = new Map<string, PendingCall>();
+  private dropdowns: Record<string, DropdownOption[]> = {};
 
   constructor(deps: ConnectClientDeps) {
     this.fetchFn = deps.fetch;
     this.now = deps.now ?? Date.now;
-    this.events = new SdkEventBus(() => this.getUser(), deps.logger ?? console);
+    this.logger = deps.logger ?? console;
+    this.windowRef = deps.window;
+    this.events = new SdkEventBus(() => this.getUser(), this.logger);
   }
 
   /**
@@ -102,6 +163,7 @@ export class ConnectClient {
     this.generation += 1;
     this.latestAuth = undefined;
     this.session = undefined;
+    this.closePortal();
   };
 
   /**
@@ -125,6 +187,7 @@ export class ConnectClient {
     }
     this.generation += 1;
     const generation = this.generation;
+    this.closePortal();
     const auth: SdkAuth = { host: this.host, projectId: String(projectId), token: userToken };
     const promise = this.establishSession(generation, auth, payload, options);
     this.latestAuth = { generation, promise };
@@ -197,7 +260,125 @@ export class ConnectClient {
     if (this.session === session && latest) {
       session.integrations[integrationType] = withoutCredential(latest, credentialId);
     }
-    this.events.emit('onIntegrationUninstall', { integrationId: integration.id, integrationType });
+    this.emitFor(integrationType, 'onIntegrationUninstall', {
+      integrationId: integration.id,
+      integrationType,
+    });
+  };
+
+  /**
+   * Opens the Connect Portal for an integration over the page. Resolves when an account is connected
+   * (with the install event), rejects on a connect error; closing the portal settles nothing (as in the
+   * official client). Does nothing (resolves undefined) when the integration is not active in the
+   * project.
+   */
+  connect = (
+    integrationType: string,
+    options: ConnectOptions = {},
+  ): Promise<IntegrationInstallEvent | undefined> => {
+    let target: { session: Session; integration: SdkIntegration; state: SdkIntegrationState };
+    try {
+      const session = this.requireSession();
+      const integration = this.activeIntegration(session, integrationType);
+      const state = session.integrations[integrationType];
+      if (!integration || !state) {
+        this.logger.warn(
+          `Switchboard SDK: connect("${integrationType}") does nothing: it is not an active integration of this project.`,
+        );
+        return Promise.resolve(undefined);
+      }
+      target = { session, integration, state };
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const promise = this.register(integrationType, options);
+    try {
+      this.checkSelectedCredential(integrationType, target.state, options.selectedCredentialId);
+      this.openPortal(target.session, target.integration, options, options.theme ?? 'system', false);
+    } catch (error) {
+      this.fail(integrationType, error);
+    }
+    return promise;
+  };
+
+  /**
+   * Connects an account without the portal: OAuth integrations in a popup opened right away (call it
+   * from a click handler); integrations that need API keys or inputs open the portal just for those,
+   * which closes once connected. Rejects when already installed, unless `allowMultipleCredentials`.
+   */
+  installIntegration = (
+    integrationType: string,
+    options: InstallIntegrationOptions = {},
+  ): Promise<IntegrationInstallEvent> => {
+    let session: Session;
+    let integration: SdkIntegration;
+    try {
+      session = this.requireSession();
+      const found = this.requireIntegration(session, integrationType);
+      integration = found.integration;
+      const selected = this.checkSelectedCredential(
+        integrationType,
+        found.state,
+        options.selectedCredentialId,
+      );
+      const installed = selected ? selected.status === 'VALID' : found.state.enabled;
+      if (installed && !options.allowMultipleCredentials)
+        throw new Error(`Integration "${integrationType}" is already installed.`);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    this.closePortal();
+    const promise = this.register(integrationType, options) as Promise<IntegrationInstallEvent>;
+    const config = integration.sdkIntegrationConfig;
+    const needsPortal =
+      integration.authenticationType !== 'oauth' ||
+      integration.needPreOauthInputs ||
+      (config?.oauthInputs?.length ?? 0) > 0 ||
+      ((config?.accountTypes?.length ?? 0) > 1 && !options.accountType);
+    try {
+      if (needsPortal) {
+        this.openPortal(session, integration, options, 'system', true);
+      } else {
+        const win = this.requireWindow('installIntegration');
+        runOAuthPopup({
+          host: session.host,
+          projectId: session.projectId,
+          token: session.token,
+          integrationId: integration.id,
+          integrationType,
+          installOptions: {
+            isApiInstallation: true,
+            allowMultipleCredentials: options.allowMultipleCredentials ?? false,
+            ...(options.accountType ? { accountType: options.accountType } : {}),
+            ...(options.selectedCredentialId ? { selectedCredentialId: options.selectedCredentialId } : {}),
+          },
+          ...(options.oauthTimeout ? { timeoutMs: options.oauthTimeout } : {}),
+          window: win,
+          fetch: this.fetchFn,
+        }).then(
+          (credentialId) => this.completeInstall(session, integration.id, integrationType, credentialId),
+          (error: unknown) => this.fail(integrationType, error),
+        );
+      }
+    } catch (error) {
+      this.fail(integrationType, error);
+    }
+    return promise;
+  };
+
+  /** Static options for CUSTOM_DROPDOWN User Settings, merged into every later connect(). */
+  setDataSources = (sources: DataSources): void => {
+    this.dropdowns = { ...this.dropdowns, ...normalizeDropdowns(sources?.dropdowns) };
+  };
+
+  /** Closes the Connect Portal if it is open (emits onPortalClose when it was showing). */
+  closePortal = (): void => {
+    const modal = this.modal;
+    this.modal = undefined;
+    if (!modal || !this.portal) return;
+    this.portal.frame.post({ type: 'switchboard:close' });
+    this.portal.frame.hide();
+    if (modal.open) this.emitFor(modal.integrationType, 'onPortalClose', this.portalEvent(modal));
   };
 
   /** Turns a workflow on for the user's current (or the selected) credential and configuration. */
@@ -326,6 +507,233 @@ export class ConnectClient {
       throw new Error(`integration "${integrationType}" is not active in your Switchboard project yet.`);
     }
     return { integration, state };
+  }
+
+  /** The integration of that type if it is active and has a portal configuration. */
+  private activeIntegration(session: Session, integrationType: string): SdkIntegration | undefined {
+    return session.registry.find(
+      (candidate) =>
+        candidate.type === integrationType && candidate.isActive && (candidate.configs?.length ?? 0) > 0,
+    );
+  }
+
+  private checkSelectedCredential(
+    integrationType: string,
+    state: SdkIntegrationState,
+    selectedCredentialId: string | undefined,
+  ): Credential | undefined {
+    if (selectedCredentialId === undefined) return undefined;
+    const selected = findCredential(state, selectedCredentialId);
+    if (!selected) {
+      throw new Error(
+        `Credential with ID "${selectedCredentialId}" is not a valid ${integrationType} account.`,
+      );
+    }
+    return selected;
+  }
+
+  private requireWindow(method: string): Window {
+    const win = this.windowRef ?? (globalThis as { window?: Window }).window;
+    if (!win?.document) throw new Error(`paragon.${method}() needs a browser window.`);
+    return win;
+  }
+
+  /** Records the callbacks of a connect()/installIntegration() call, replacing the last one's. */
+  private register(
+    integrationType: string,
+    callbacks: IntegrationCallbacks,
+  ): Promise<IntegrationInstallEvent> {
+    return new Promise((resolve, reject) => {
+      const { onSuccess, onInstall, onError, onUninstall, onWorkflowChange, onOpen, onClose } = callbacks;
+      this.pendingCalls.set(integrationType, {
+        ...(onSuccess ? { onSuccess } : {}),
+        ...(onInstall ? { onInstall } : {}),
+        ...(onError ? { onError } : {}),
+        ...(onUninstall ? { onUninstall } : {}),
+        ...(onWorkflowChange ? { onWorkflowChange } : {}),
+        ...(onOpen ? { onOpen } : {}),
+        ...(onClose ? { onClose } : {}),
+        resolve,
+        reject,
+      });
+    });
+  }
+
+  private openPortal(
+    session: Session,
+    integration: SdkIntegration,
+    options: ConnectOptions,
+    theme: PortalTheme,
+    closeAfterInstall: boolean,
+  ): void {
+    const win = this.requireWindow(closeAfterInstall ? 'installIntegration' : 'connect');
+    if (this.modal) this.closePortal();
+    const key = `${session.host} ${session.projectId}`;
+    if (this.portal?.key !== key) {
+      this.portal?.frame.destroy();
+      this.portal = {
+        key,
+        frame: new PortalFrame(win, session.host, session.projectId, (message) =>
+          this.onPortalMessage(message),
+        ),
+      };
+    }
+    const installOptions: PortalInstallOptions = {};
+    if (options.accountType) installOptions.accountType = options.accountType;
+    if (options.allowMultipleCredentials !== undefined)
+      installOptions.allowMultipleCredentials = options.allowMultipleCredentials;
+    if (options.selectedCredentialId) installOptions.selectedCredentialId = options.selectedCredentialId;
+    const dropdowns = { ...this.dropdowns, ...normalizeDropdowns(options.dropdowns) };
+    if (Object.keys(dropdowns).length > 0) installOptions.dropdowns = dropdowns;
+    if (closeAfterInstall) installOptions.closeAfterInstall = true;
+    this.modal = { integrationType: integration.type, integrationId: integration.id, open: false };
+    this.portal.frame.post({
+      type: 'switchboard:init',
+      projectId: session.projectId,
+      token: session.token,
+      integrationType: integration.type,
+      installOptions,
+      theme,
+    });
+  }
+
+  private portalEvent(modal: { integrationId: string; integrationType: string }) {
+    return { integrationId: modal.integrationId, integrationType: modal.integrationType };
+  }
+
+  private onPortalMessage(message: PortalToSdkMessage): void {
+    const session = this.session;
+    if (!session) return;
+    switch (message.type) {
+      case 'switchboard:ready':
+        return;
+      case 'switchboard:opened': {
+        const modal = this.modal;
+        if (!modal || modal.integrationType !== message.integrationType || modal.open) return;
+        modal.open = true;
+        this.portal?.frame.show();
+        this.emitFor(modal.integrationType, 'onPortalOpen', this.portalEvent(modal));
+        return;
+      }
+      case 'switchboard:closed': {
+        const modal = this.modal;
+        if (!modal || modal.integrationType !== message.integrationType) return;
+        this.modal = undefined;
+        this.portal?.frame.hide();
+        if (modal.open) this.emitFor(modal.integrationType, 'onPortalClose', this.portalEvent(modal));
+        return;
+      }
+      case 'switchboard:installed':
+        void this.completeInstall(
+          session,
+          message.integrationId,
+          message.integrationType,
+          message.credential.id,
+          message.credential,
+        );
+        return;
+      case 'switchboard:uninstalled':
+        void this.refreshQuietly(session).then(() =>
+          this.emitFor(message.integrationType, 'onIntegrationUninstall', {
+            integrationId: message.integrationId,
+            integrationType: message.integrationType,
+          }),
+        );
+        return;
+      case 'switchboard:workflow-change':
+        void this.refreshQuietly(session).then(() =>
+          this.emitFor(message.integrationType, 'onWorkflowChange', {
+            integrationId: message.integrationId,
+            workflowId: message.workflowId,
+            workflowStateChange:
+              message.workflowStateChange as WorkflowStateChangeEvent['workflowStateChange'],
+          }),
+        );
+        return;
+      case 'switchboard:settings-change':
+        void this.refreshQuietly(session);
+        return;
+      case 'switchboard:error':
+        this.fail(message.integrationType, new ConnectPortalError(message.message, message.code));
+        return;
+    }
+  }
+
+  private async refreshQuietly(session: Session): Promise<void> {
+    try {
+      await this.refresh(session);
+    } catch (error) {
+      this.logger.warn('Switchboard SDK: could not reload the user after a portal change', error);
+    }
+  }
+
+  /** After a credential was created: reload the user, then onIntegrationInstall and the call's callbacks. */
+  private async completeInstall(
+    session: Session,
+    integrationId: string,
+    integrationType: string,
+    credentialId: string,
+    known?: Credential,
+  ): Promise<void> {
+    try {
+      const credential =
+        known ??
+        ((await this.call(session, {
+          method: 'GET',
+          path: `/credentials/${encodeURIComponent(credentialId)}`,
+        })) as Credential);
+      await this.refreshQuietly(session);
+      const event: IntegrationInstallEvent = { integrationId, integrationType, credentialId, credential };
+      this.emitFor(integrationType, 'onIntegrationInstall', event, credential.status === 'VALID');
+    } catch (error) {
+      this.fail(integrationType, error);
+    }
+  }
+
+  /**
+   * Emits a global event, then the pending call's one-shot callback for it; an install also settles
+   * that call's promise. `global: false` skips the global listeners (an install that is not VALID).
+   */
+  private emitFor<K extends SdkEventName>(
+    integrationType: string,
+    name: K,
+    event: SdkEventMap[K],
+    global = true,
+  ): void {
+    if (global) this.events.emit(name, event);
+    const pending = this.pendingCalls.get(integrationType);
+    if (!pending) return;
+    const key = localCallback[name];
+    const callback = (
+      name === 'onIntegrationInstall' ? (pending.onInstall ?? pending.onSuccess) : pending[key]
+    ) as ((event: SdkEventMap[K], user: ConnectUser) => void) | undefined;
+    delete pending[key];
+    if (name === 'onIntegrationInstall') delete pending.onSuccess;
+    this.invoke(name, callback, structuredClone(event));
+    if (name === 'onIntegrationInstall') pending.resolve(event as IntegrationInstallEvent);
+  }
+
+  /** onError of the pending call (once) and rejection of its promise. */
+  private fail(integrationType: string, reason: unknown): void {
+    const error = reason instanceof Error ? reason : new Error(String(reason));
+    const pending = this.pendingCalls.get(integrationType);
+    if (!pending) {
+      this.logger.error(`Switchboard SDK: ${integrationType}: ${error.message}`);
+      return;
+    }
+    const { onError } = pending;
+    delete pending.onError;
+    this.invoke('onError', onError, error);
+    pending.reject(error);
+  }
+
+  private invoke<E>(name: string, callback: ((event: E, user: ConnectUser) => void) | undefined, event: E) {
+    if (!callback) return;
+    try {
+      callback(event, this.getUser());
+    } catch (error) {
+      this.logger.error(`Switchboard SDK: the ${name} callback threw`, error);
+    }
   }
 
   private async setWorkflowEnabled(

@@ -12,9 +12,17 @@ export {
   type AuthenticateOptions,
   ConnectClient,
   type ConnectClientDeps,
+  ConnectPortalError,
   createConnectClient,
   UserNotAuthenticatedError,
 } from './connectClient';
+export type {
+  ConnectOptions,
+  DataSources,
+  InstallIntegrationOptions,
+  InstallOptions,
+  IntegrationCallbacks,
+} from './connectOptions';
 export type {
   AuthenticatedConnectUser,
   ConnectUser,
@@ -23,6 +31,7 @@ export type {
   UnauthenticatedConnectUser,
 } from './connectUser';
 export type { CredentialSelection } from './integrationState';
+export { OAuthBlockedError, OAuthFlowError, OAuthTimeoutError } from './oauthPopup';
 export {
   type IntegrationInstallEvent,
   type IntegrationUninstallEvent,

@@ -1,4 +1,3 @@
-import { defineIntegration, monogramIcon } from '@switchboard/catalog';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buildAuthorizationUrl } from './buildAuthorizationUrl';
 import { exchangeAuthorizationCode } from './exchangeAuthorizationCode';
@@ -12,6 +11,7 @@ import {
   type OidcProvider,
   oidcAccountId,
   oidcClientSecret,
+  oidcPeerDefinition,
   oidcRedirectUri,
   startOidcProvider,
 } from './testing/startOidcProvider';
@@ -29,37 +29,8 @@ beforeAll(async () => {
 afterAll(() => oidc.close());
 
 /** A local catalog entry pointing at the provider (its origin fills {{switchboardOrigin}}). */
-function oidcIntegration(clientAuthentication: 'basic' | 'body') {
-  return defineIntegration({
-    type: 'oidcpeer',
-    name: 'OIDC Peer',
-    brandColor: '#334455',
-    icon: monogramIcon('OP', '#334455'),
-    category: 'developerTools',
-    description: 'oidc-provider as a conformance peer.',
-    overview: 'Test peer.',
-    docsUrl: 'https://github.com/panva/node-oidc-provider',
-    local: true,
-    auth: {
-      type: 'oauth2',
-      authorizationUrl: '{{switchboardOrigin}}/auth',
-      tokenUrl: '{{switchboardOrigin}}/token',
-      revocation: {
-        url: '{{switchboardOrigin}}/token/revocation',
-        token: 'refresh',
-        tokenPlacement: 'form',
-        clientAuthentication,
-      },
-      scopes: ['openid', 'contacts.read'],
-      clientAuthentication,
-      pkce: true,
-      refresh: { refreshToken: 'always', rotates: true },
-    },
-    api: { baseUrl: '{{switchboardOrigin}}', allowedHosts: ['{{switchboardOrigin}}'] },
-    // oidc-provider's userinfo endpoint is /me.
-    account: { request: { url: '/me' }, providerId: { identity: 'sub' } },
-  });
-}
+const oidcIntegration = (clientAuthentication: 'basic' | 'body') =>
+  oidcPeerDefinition({ clientAuthentication });
 
 const clients = { basic: 'basic-client', body: 'post-client' } as const;
 

@@ -72,15 +72,21 @@ describe.runIf(chromiumAvailable)("the official client's installIntegration popu
     await server?.close();
   });
 
-  test('installIntegration → popup → sandbox consent → credential, unchanged client', async () => {
+  /** The app page, signed in as `sub` with the official client. */
+  async function openAppAs(sub: string) {
     const tab = await browser.newPage();
     await tab.goto(app.url);
-    const token = await project.token('official-popup-user');
+    const token = await project.token(sub);
     await tab.evaluate((args) => (window as unknown as { setup(a: unknown): Promise<void> }).setup(args), {
       url: server.url,
       projectId: project.projectId,
       token,
     });
+    return { tab, token };
+  }
+
+  test('installIntegration → popup → sandbox consent → credential, unchanged client', async () => {
+    const { tab, token } = await openAppAs('official-popup-user');
 
     const popupOpened = tab.waitForEvent('popup');
     await tab.click('#install');
@@ -114,14 +120,7 @@ describe.runIf(chromiumAvailable)("the official client's installIntegration popu
   });
 
   test('installing again without allowMultipleCredentials is refused by the client, as the reference says', async () => {
-    const tab = await browser.newPage();
-    await tab.goto(app.url);
-    const token = await project.token('official-popup-user');
-    await tab.evaluate((args) => (window as unknown as { setup(a: unknown): Promise<void> }).setup(args), {
-      url: server.url,
-      projectId: project.projectId,
-      token,
-    });
+    const { tab, token } = await openAppAs('official-popup-user');
     const message = await tab.evaluate(() => {
       try {
         (window as unknown as { sdk: { installIntegration(t: string): unknown } }).sdk.installIntegration(

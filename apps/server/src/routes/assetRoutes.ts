@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { sep } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import { AppError } from '@switchboard/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -8,13 +9,29 @@ import { signUserToken } from '../keys/signUserToken';
 
 export interface AssetRouteDeps {
   catalog: CatalogView;
-  paths: { demo: string; sdkDist: string };
+  /** `portal`: the Connect Portal's Vite build (apps/portal/dist), served at /ui/ when present. */
+  paths: { demo: string; sdkDist: string; portal: string };
   /** Present in development mode: the demo page signs tokens for a sample user of this project. */
   demo: { projectId: string; privateKeyPem: string } | undefined;
   originOf(request: { protocol: string; host: string }): string;
 }
 
-/** Integration icons, the SDK's browser build, the health check and (in development) the demo page. */
+/**
+ * The Connect Portal's CSP. Any customer app embeds the portal in an iframe, hence `frame-ancestors *`;
+ * everything else is this origin only: the portal's own scripts and styles (no inline code), the SDK
+ * API and integration icons. The portal receives the User Token by postMessage, never in its URL.
+ */
+export const portalContentSecurityPolicy = [
+  "default-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  'frame-ancestors *',
+].join('; ');
+
+/** Integration icons, the SDK's browser build, the Connect Portal, the health check and (in development) the demo page. */
 export function assetRoutes(deps: AssetRouteDeps): FastifyPluginAsyncZod {
   return async (app) => {
     app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
@@ -43,6 +60,26 @@ export function assetRoutes(deps: AssetRouteDeps): FastifyPluginAsyncZod {
 
     if (existsSync(deps.paths.sdkDist)) {
       await app.register(fastifyStatic, { root: deps.paths.sdkDist, prefix: '/sdk/', decorateReply: false });
+    }
+
+    if (deps.paths.portal && existsSync(deps.paths.portal)) {
+      await app.register(fastifyStatic, {
+        root: deps.paths.portal,
+        prefix: '/ui/',
+        decorateReply: false,
+        redirect: true,
+        cacheControl: false,
+        setHeaders(res, filePath) {
+          res.setHeader('content-security-policy', portalContentSecurityPolicy);
+          res.setHeader('x-content-type-options', 'nosniff');
+          res.setHeader('referrer-policy', 'no-referrer');
+          // Vite names assets by content hash; the page itself must be revalidated to pick up new ones.
+          res.setHeader(
+            'cache-control',
+            filePath.includes(`${sep}assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
+          );
+        },
+      });
     }
 
     if (!deps.demo) {

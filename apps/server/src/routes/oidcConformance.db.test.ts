@@ -1,10 +1,10 @@
 import { createServer } from 'node:net';
-import { defineIntegration, monogramIcon } from '@switchboard/catalog';
 import { refreshTokenSet } from '@switchboard/vault';
 import {
   authorizeInBrowser,
   type OidcProvider,
   oidcClientSecret,
+  oidcPeerDefinition,
   startOidcProvider,
 } from '@switchboard/vault/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -34,33 +34,10 @@ beforeAll(async () => {
   const port = await freePort();
   const callback = `http://127.0.0.1:${port}/oauth/callback`;
   oidc = await startOidcProvider({ redirectUris: [callback] });
-  const definition = defineIntegration({
-    type: 'oidcpeer',
-    name: 'OIDC Peer',
-    brandColor: '#334455',
-    icon: monogramIcon('OP', '#334455'),
-    category: 'developerTools',
-    description: 'oidc-provider as a conformance peer.',
-    overview: 'Test peer.',
-    docsUrl: 'https://github.com/panva/node-oidc-provider',
-    local: true,
-    auth: {
-      type: 'oauth2',
-      authorizationUrl: `${oidc.origin}/auth`,
-      tokenUrl: `${oidc.origin}/token`,
-      revocation: {
-        url: `${oidc.origin}/token/revocation`,
-        token: 'refresh',
-        tokenPlacement: 'form',
-        clientAuthentication: 'basic',
-      },
-      scopes: ['openid', 'offline_access', 'contacts.read'],
-      clientAuthentication: 'basic',
-      pkce: true,
-      refresh: { refreshToken: 'always', rotates: true },
-    },
-    api: { baseUrl: oidc.origin, allowedHosts: ['127.0.0.1'] },
-    account: { request: { url: '/me' }, providerId: { identity: 'sub' } },
+  const definition = oidcPeerDefinition({
+    clientAuthentication: 'basic',
+    origin: oidc.origin,
+    scopes: ['openid', 'offline_access', 'contacts.read'],
   });
   server = await startTestServer({ extraDefinitions: [definition], port });
   project = await server.createProject('Conformance');

@@ -2,6 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { defineIntegration, monogramIcon } from '@switchboard/catalog';
 import Provider, { type Grant } from 'oidc-provider';
 
 /*
@@ -15,6 +16,48 @@ export const oidcRedirectUri = 'https://switchboard.example/oauth/callback';
 /** Holds characters that RFC 6749 §2.3.1 form-encoding changes inside HTTP Basic credentials. */
 export const oidcClientSecret = 'secret:with+special/%chars';
 export const oidcAccountId = 'user-1';
+
+/**
+ * A local catalog entry for oidc-provider. Without `origin` its URLs use `{{switchboardOrigin}}` (the
+ * vault's tests fill it with the provider's origin); with `origin` they name it outright, for a
+ * Switchboard server that fills `{{switchboardOrigin}}` with its own.
+ */
+export function oidcPeerDefinition(options: {
+  clientAuthentication: 'basic' | 'body';
+  origin?: string;
+  scopes?: string[];
+}) {
+  const base = options.origin ?? '{{switchboardOrigin}}';
+  return defineIntegration({
+    type: 'oidcpeer',
+    name: 'OIDC Peer',
+    brandColor: '#334455',
+    icon: monogramIcon('OP', '#334455'),
+    category: 'developerTools',
+    description: 'oidc-provider as a conformance peer.',
+    overview: 'Test peer.',
+    docsUrl: 'https://github.com/panva/node-oidc-provider',
+    local: true,
+    auth: {
+      type: 'oauth2',
+      authorizationUrl: `${base}/auth`,
+      tokenUrl: `${base}/token`,
+      revocation: {
+        url: `${base}/token/revocation`,
+        token: 'refresh',
+        tokenPlacement: 'form',
+        clientAuthentication: options.clientAuthentication,
+      },
+      scopes: options.scopes ?? ['openid', 'contacts.read'],
+      clientAuthentication: options.clientAuthentication,
+      pkce: true,
+      refresh: { refreshToken: 'always', rotates: true },
+    },
+    api: { baseUrl: base, allowedHosts: [options.origin ? '127.0.0.1' : '{{switchboardOrigin}}'] },
+    // oidc-provider's userinfo endpoint is /me.
+    account: { request: { url: '/me' }, providerId: { identity: 'sub' } },
+  });
+}
 
 export type OidcProvider = {
   origin: string;
