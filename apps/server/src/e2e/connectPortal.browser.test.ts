@@ -372,10 +372,7 @@ describe.runIf(chromiumAvailable)('Connect Portal in Chromium', () => {
     await page.close();
   });
 
-  test('sandbox OAuth from the Connect button: popup → consent → connected, onIntegrationInstall', async (ctx) => {
-    // Runs once the connect endpoints and the development sandbox provider are served.
-    const probe = await call(server, 'GET', '/sandbox/oauth/authorize');
-    if (!server.catalog.get('sandbox') || probe.status === 404) ctx.skip();
+  test('sandbox OAuth from the Connect button: popup → consent → connected, onIntegrationInstall', async () => {
     expect(
       (
         await admin('POST', '/integrations', {
@@ -410,9 +407,7 @@ describe.runIf(chromiumAvailable)('Connect Portal in Chromium', () => {
     await page.close();
   });
 
-  test('headless installIntegration(): rejects when installed, else a popup without the portal; several accounts', async (ctx) => {
-    const probe = await call(server, 'GET', '/sandbox/oauth/authorize');
-    if (!server.catalog.get('sandbox') || probe.status === 404) ctx.skip();
+  test('headless installIntegration(): rejects when installed, else a popup without the portal; several accounts', async () => {
     const { page, problems } = await openDemo();
     type Sdk = {
       installIntegration(type: string, options?: object): Promise<{ credentialId: string }>;
