@@ -59,7 +59,12 @@ export function assetRoutes(deps: AssetRouteDeps): FastifyPluginAsyncZod {
     );
 
     if (existsSync(deps.paths.sdkDist)) {
-      await app.register(fastifyStatic, { root: deps.paths.sdkDist, prefix: '/sdk/', decorateReply: false });
+      await app.register(fastifyStatic, {
+        root: deps.paths.sdkDist,
+        prefix: '/sdk/',
+        decorateReply: false,
+        preCompressed: true,
+      });
     }
 
     if (deps.paths.portal && existsSync(deps.paths.portal)) {
@@ -68,6 +73,8 @@ export function assetRoutes(deps: AssetRouteDeps): FastifyPluginAsyncZod {
         prefix: '/ui/',
         decorateReply: false,
         redirect: true,
+        // scripts/build.mjs writes .br and .gz beside each file.
+        preCompressed: true,
         cacheControl: false,
         setHeaders(res, filePath) {
           res.setHeader('content-security-policy', portalContentSecurityPolicy);
