@@ -120,7 +120,7 @@ describe.runIf(chromiumAvailable)("the official client's installIntegration popu
   });
 
   test('installing again without allowMultipleCredentials is refused by the client, as the reference says', async () => {
-    const { tab, token } = await openAppAs('official-popup-user');
+    const { tab } = await openAppAs('official-popup-user');
     const message = await tab.evaluate(() => {
       try {
         (window as unknown as { sdk: { installIntegration(t: string): unknown } }).sdk.installIntegration(

@@ -112,7 +112,8 @@ describe.runIf(chromiumAvailable)('connect failures in the Connect Portal', () =
       const { page, frame } = await openPortal('fakeoauth');
       await frame.click('[data-testid="portal-connect"]');
       await frame.waitForFunction(
-        () => /instead of JSON/i.test(document.querySelector('[data-testid="portal-status"]')?.textContent ?? ''),
+        () =>
+          /instead of JSON/i.test(document.querySelector('[data-testid="portal-status"]')?.textContent ?? ''),
         undefined,
         { timeout: 15_000 },
       );
