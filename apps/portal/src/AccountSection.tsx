@@ -40,7 +40,11 @@ export function AccountSection(props: {
       ) : null}
       <div className="account__card" data-testid="portal-account">
         <span className={`badge badge--${credential.status === 'VALID' ? 'on' : 'warn'}`}>
-          {credential.status === 'VALID' ? 'Connected' : 'Needs reconnecting'}
+          {credential.status === 'VALID'
+            ? 'Connected'
+            : credential.status === 'PENDING'
+              ? 'Setup not finished'
+              : 'Needs reconnecting'}
         </span>
         <p className="account__name">{accountLabel(credential)}</p>
         <dl className="account__details">

@@ -10,6 +10,7 @@ import { AccountSection } from './AccountSection';
 import { accentOf, textOn } from './accentColor';
 import { ConnectForm } from './ConnectForm';
 import { Dialog } from './Dialog';
+import { FinishSetupForm } from './FinishSetupForm';
 import { MarkdownView } from './MarkdownView';
 import type { PortalApi } from './portalApi';
 import { SettingsForm } from './SettingsForm';
@@ -76,7 +77,31 @@ export function IntegrationDialog(props: {
     }
   };
 
+  const postInputs = integration.sdkIntegrationConfig?.postOauthInputs ?? [];
+  /** Connected, but the post-OAuth inputs are still to be given (complete-setup makes it VALID). */
+  const needsSetup = (candidate: Credential) => candidate.status === 'PENDING' && postInputs.length > 0;
+
   const onConnected = async (created: Credential) => {
+    if (needsSetup(created)) {
+      setSelected(created.id);
+      setAdding(false);
+      setStatus({
+        tone: 'info',
+        text: `Connected ${accountLabel(created)}. Finish setting up to start using it.`,
+      });
+      await reload().catch((error: unknown) =>
+        setStatus({
+          tone: 'error',
+          text: `Connected, but could not reload your account: ${describeError(error)}`,
+        }),
+      );
+      return;
+    }
+    await installed(created);
+  };
+
+  /** Tells the app about a usable (VALID) credential, then closes or shows it. */
+  const installed = async (created: Credential) => {
     post({ type: 'switchboard:installed', ...ref, credential: created });
     setSelected(created.id);
     setAdding(false);
@@ -152,6 +177,15 @@ export function IntegrationDialog(props: {
       setStatus({ tone: 'success', text: 'Settings saved.' });
     });
 
+  const completeSetup = (payload: Record<string, unknown>) => {
+    if (!credential) return;
+    const pending = credential;
+    return run(`Could not finish setting up ${integration.name}`, async () => {
+      const done = await api.completeSetup(pending.id, integration.id, payload);
+      await installed(done);
+    });
+  };
+
   const disconnect = () => {
     if (!credential) return;
     void run(`Could not disconnect ${accountLabel(credential)}`, async () => {
@@ -192,6 +226,16 @@ export function IntegrationDialog(props: {
       <div className="dialog__body">
         {credential && configuration ? (
           <>
+            {needsSetup(credential) ? (
+              <FinishSetupForm
+                integrationName={integration.name}
+                credential={credential}
+                inputs={postInputs}
+                dropdowns={dropdowns}
+                busy={busy}
+                onSave={completeSetup}
+              />
+            ) : null}
             <AccountSection
               integrationName={integration.name}
               credentials={credentials}
@@ -205,15 +249,17 @@ export function IntegrationDialog(props: {
               onAddAccount={() => setAdding(true)}
               onDisconnect={disconnect}
             />
-            <WorkflowList
-              workflows={workflowsOf(integration)}
-              configuration={configuration}
-              dropdowns={dropdowns}
-              busy={busy}
-              onToggle={toggle}
-              onSaveSettings={saveWorkflowSettings}
-            />
-            {sharedInputs.length > 0 ? (
+            {needsSetup(credential) ? null : (
+              <WorkflowList
+                workflows={workflowsOf(integration)}
+                configuration={configuration}
+                dropdowns={dropdowns}
+                busy={busy}
+                onToggle={toggle}
+                onSaveSettings={saveWorkflowSettings}
+              />
+            )}
+            {sharedInputs.length > 0 && !needsSetup(credential) ? (
               <section className="section" aria-labelledby="settings-heading">
                 <h3 id="settings-heading" className="section__title">
                   Settings

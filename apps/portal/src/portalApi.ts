@@ -41,6 +41,13 @@ export function createPortalApi(auth: PortalAuth, fetchFn: FetchLike = (url, ini
         path: '/credentials',
         body: { integrationId, payload, installOptions: withoutDropdowns(installOptions) },
       }),
+    /** Post-OAuth inputs (wire protocol 7.3): stores them; a PENDING credential becomes VALID. */
+    completeSetup: (credentialId: string, integrationId: string, payload: Record<string, unknown>) =>
+      send<Credential>({
+        method: 'POST',
+        path: `/credentials/${encodeURIComponent(credentialId)}/complete-setup`,
+        body: { integrationId, config: {}, payload },
+      }),
     setWorkflowEnabled: (
       workflowId: string,
       enabled: boolean,

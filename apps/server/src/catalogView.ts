@@ -18,6 +18,10 @@ export interface CatalogEntryView {
   defaultScopes: string[];
   /** What the portal asks before installing: OAuth pre-inputs (e.g. a shop) or the API-key fields. */
   installInputs: ConnectInput[];
+  /** Account types the user may choose between (e.g. Salesforce production vs sandbox); empty when one. */
+  accountTypes: Array<{ id: string; description: string }>;
+  /** What the portal asks after the OAuth popup (e.g. which workspace); the credential is PENDING until given. */
+  postOauthInputs: ConnectInput[];
 }
 
 export interface CatalogView {

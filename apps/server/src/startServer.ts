@@ -3,6 +3,7 @@ import { openDatabase } from '@switchboard/db';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { buildApp } from './buildApp';
+import { closeGracefully } from './closeGracefully';
 import type { Config } from './config';
 import { createCatalogView } from './createCatalogView';
 import {
@@ -96,7 +97,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       async close() {
         if (closed) return;
         closed = true;
-        await app.close();
+        await closeGracefully(app);
         await database.close();
         lock?.release();
       },

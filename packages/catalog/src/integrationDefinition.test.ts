@@ -135,6 +135,60 @@ describe('defineIntegration', () => {
     expect(rejection({ ...entry, auth: { ...entry.auth, inputs } })).toContain('is a secret input');
   });
 
+  test('post-OAuth inputs default to none and keep the input shape', () => {
+    const plain = defineIntegration(oauthEntry());
+    if (plain.auth.type !== 'oauth2') throw new Error('fixture');
+    expect(plain.auth.postInputs).toEqual([]);
+    const entry = oauthEntry();
+    if (entry.auth.type !== 'oauth2') throw new Error('fixture');
+    const def = defineIntegration({
+      ...entry,
+      auth: {
+        ...entry.auth,
+        postInputs: [{ id: 'pipeline', title: 'Pipeline', subtitle: 'Where deals go', pattern: '[0-9]+' }],
+      },
+    });
+    if (def.auth.type !== 'oauth2') throw new Error('fixture');
+    expect(def.auth.postInputs).toEqual([
+      {
+        id: 'pipeline',
+        title: 'Pipeline',
+        subtitle: 'Where deals go',
+        pattern: '[0-9]+',
+        secret: false,
+        required: true,
+      },
+    ]);
+  });
+
+  test('rejects secret, duplicate and URL-templated post-OAuth inputs', () => {
+    const entry = oauthEntry();
+    if (entry.auth.type !== 'oauth2') throw new Error('fixture');
+    const message = rejection({
+      ...entry,
+      auth: {
+        ...entry.auth,
+        tokenUrl: 'https://{{tenant}}.acme.test/oauth/token?p={{pipeline}}',
+        postInputs: [
+          { id: 'pipeline', title: 'Pipeline', secret: true },
+          { id: 'pipeline', title: 'Again' },
+          { id: 'tenant', title: 'Tenant again' },
+        ],
+      },
+    });
+    expect(message).toContain(
+      'auth.postInputs[0].secret: post-OAuth input "pipeline" cannot be secret: post-OAuth inputs are stored unencrypted',
+    );
+    expect(message).toContain('auth.postInputs[1].id: duplicate post-OAuth input id "pipeline"');
+    expect(message).toContain('auth.postInputs[2].id: "tenant" is already a pre-OAuth input');
+    expect(message).toContain('auth.tokenUrl: placeholder {{pipeline}} is not a declared input');
+  });
+
+  test('post-OAuth inputs are only for OAuth entries', () => {
+    const entry = apiKeyEntry();
+    expect(rejection({ ...entry, auth: { ...entry.auth, postInputs: [] } })).toContain('postInputs');
+  });
+
   test('rejects malformed placeholders', () => {
     const entry = oauthEntry();
     if (entry.auth.type !== 'oauth2') throw new Error('fixture');

@@ -261,6 +261,12 @@ export const oauth2AuthSchema = z.strictObject({
   tokenResponse: tokenResponseSchema.prefault({}),
   /** Pre-OAuth inputs collected before redirecting (the wire's `needPreOauthInputs`). */
   inputs: z.array(integrationInputSchema).default([]),
+  /**
+   * Post-OAuth inputs the user gives after connecting (e.g. which workspace to use; the wire's
+   * `postOauthInputs`). Stored with the credential's non-secret inputs, so they must not be secret;
+   * they are not known when URLs are built, so templates cannot use them.
+   */
+  postInputs: z.array(integrationInputSchema).default([]),
   injection: credentialInjectionSchema.default(bearerAccessToken),
 });
 export type OAuth2Auth = z.infer<typeof oauth2AuthSchema>;
@@ -540,6 +546,29 @@ function checkCrossReferences(def: DefinitionShape, report: ReportIssue): void {
   };
 
   if (auth.type === 'oauth2') {
+    auth.postInputs.forEach((input, index) => {
+      const path = ['auth', 'postInputs', index] as const;
+      if (input.secret) {
+        report(
+          [...path, 'secret'],
+          `post-OAuth input "${input.id}" cannot be secret: post-OAuth inputs are stored unencrypted with the credential's settings`,
+        );
+      }
+      if (auth.postInputs.findIndex((other) => other.id === input.id) !== index) {
+        report([...path, 'id'], `duplicate post-OAuth input id "${input.id}"`);
+      } else if (inputIds.includes(input.id)) {
+        report(
+          [...path, 'id'],
+          `"${input.id}" is already a pre-OAuth input (auth.inputs); choose another id`,
+        );
+      }
+      if (input.id === switchboardOriginPlaceholder) {
+        report(
+          [...path, 'id'],
+          `"${input.id}" is reserved for the Switchboard server's origin; choose another input id`,
+        );
+      }
+    });
     checkUrl(auth.authorizationUrl, ['auth', 'authorizationUrl']);
     checkUrl(auth.tokenUrl, ['auth', 'tokenUrl']);
     if (auth.revocation) checkUrl(auth.revocation.url, ['auth', 'revocation', 'url']);

@@ -182,3 +182,27 @@ export async function setWorkflowEnabled(
     .where('id', '=', configurationId)
     .execute();
 }
+
+/**
+ * Finishes the setup of a credential (post-OAuth inputs): merges `inputs` into its non-secret inputs
+ * and turns a PENDING credential VALID (another status is kept: setup does not repair a broken grant).
+ * Only the Connected User's own credential is touched; answers whether it was.
+ */
+export async function completeCredentialSetup(
+  db: Kysely<Database>,
+  connectedUserId: string,
+  credentialId: string,
+  inputs: Record<string, string>,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('credentials')
+    .set({
+      inputs: sql`inputs || ${JSON.stringify(inputs)}::jsonb`,
+      status: sql`case when status = 'PENDING' then 'VALID' else status end`,
+      updatedAt: new Date(),
+    })
+    .where('connectedUserId', '=', connectedUserId)
+    .where('id', '=', credentialId)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import type { IntegrationInput } from '@switchboard/catalog';
 import { AppError } from '@switchboard/contracts';
 import {
   type Database,
+  findUserCredential,
   insertCredential,
   listUserCredentials,
   reauthenticateCredential,
@@ -42,7 +44,12 @@ export async function assertInstallable(
   }
 }
 
-/** Stores the result of an install: a new VALID credential, or the re-authenticated selected one. */
+/**
+ * Stores the result of an install: a new credential, or the re-authenticated selected one. A new
+ * credential is VALID, or PENDING when the entry asks post-OAuth inputs (complete-setup makes it
+ * VALID). Re-authentication keeps the stored post-OAuth values and is PENDING only while a required
+ * one is missing (or the credential was still PENDING).
+ */
 export async function saveInstalledCredential(
   deps: { db: Kysely<Database>; keyring: Keyring },
   input: {
@@ -54,17 +61,34 @@ export async function saveInstalledCredential(
     account: { providerId: string | null; providerData: Record<string, string | number | boolean> };
     inputs: Record<string, string>;
     validUntil: Date | null;
+    /** Post-OAuth inputs of the entry (asked after connecting); none for API keys. */
+    postInputs?: readonly IntegrationInput[];
   },
 ): Promise<string> {
   const sealed = sealCredentialSecrets(deps.keyring, input.secrets);
+  const postInputs = input.postInputs ?? [];
   if (input.options.selectedCredentialId) {
+    const existing = await findUserCredential(
+      deps.db,
+      input.connectedUserId,
+      input.options.selectedCredentialId,
+    );
+    const kept = Object.fromEntries(
+      postInputs.flatMap((p) => {
+        const value = existing?.inputs[p.id];
+        return value === undefined ? [] : [[p.id, value] as const];
+      }),
+    );
+    const pending =
+      postInputs.length > 0 &&
+      (existing?.status === 'PENDING' || postInputs.some((p) => p.required && kept[p.id] === undefined));
     await reauthenticateCredential(deps.db, {
       credentialId: input.options.selectedCredentialId,
       sealed,
-      status: 'VALID',
+      status: pending ? 'PENDING' : 'VALID',
       providerId: input.account.providerId,
       providerData: input.account.providerData,
-      inputs: input.inputs,
+      inputs: { ...input.inputs, ...kept },
       dateValidUntil: input.validUntil,
     });
     return input.options.selectedCredentialId;
@@ -74,7 +98,7 @@ export async function saveInstalledCredential(
     projectId: input.projectId,
     integrationId: input.integrationId,
     connectedUserId: input.connectedUserId,
-    status: 'VALID',
+    status: postInputs.length > 0 ? 'PENDING' : 'VALID',
     providerId: input.account.providerId,
     providerData: input.account.providerData,
     externalId: input.options.externalId ?? null,

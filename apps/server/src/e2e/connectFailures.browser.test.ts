@@ -51,6 +51,17 @@ describe.runIf(chromiumAvailable)('connect failures in the Connect Portal', () =
     (await call(server, 'GET', `/projects/${projectId}/sdk/me`, { token })).body.integrations[type]
       .allCredentials as unknown[];
 
+  /** The demo shows the rejection of its `connect()` promise: the SDK's onError reached the app. */
+  async function expectAppToldOfFailure(page: Page) {
+    await page.waitForFunction(
+      () => document.querySelector('#status')?.textContent?.startsWith('Could not connect'),
+      undefined,
+      {
+        timeout: 10_000,
+      },
+    );
+  }
+
   const statusText = (frame: Frame) => frame.textContent('[data-testid="portal-status"]');
 
   test('an API key the provider refuses: a clear message, nothing stored; then a good key connects', async () => {
@@ -61,6 +72,7 @@ describe.runIf(chromiumAvailable)('connect failures in the Connect Portal', () =
       /refused|rejected/i.test(document.querySelector('[data-testid="portal-status"]')?.textContent ?? ''),
     );
     await page.screenshot({ path: join(artifacts, '1-api-key-refused.png') });
+    await expectAppToldOfFailure(page);
     expect(await credentialsOf('fakekey')).toEqual([]);
 
     await frame.fill('[data-testid="connect-apiKey"]', 'good-key');
@@ -84,6 +96,7 @@ describe.runIf(chromiumAvailable)('connect failures in the Connect Portal', () =
       { timeout: 15_000 },
     );
     await page.screenshot({ path: join(artifacts, '3-popup-closed.png') });
+    await expectAppToldOfFailure(page);
     expect(await credentialsOf('sandbox')).toEqual([]);
     await page.close();
   });
@@ -102,6 +115,7 @@ describe.runIf(chromiumAvailable)('connect failures in the Connect Portal', () =
     );
     expect(await statusText(frame)).toContain('Access was not granted');
     await page.screenshot({ path: join(artifacts, '4-consent-denied.png') });
+    await expectAppToldOfFailure(page);
     expect(await credentialsOf('sandbox')).toEqual([]);
     await page.close();
   });
@@ -118,6 +132,7 @@ describe.runIf(chromiumAvailable)('connect failures in the Connect Portal', () =
         { timeout: 15_000 },
       );
       await page.screenshot({ path: join(artifacts, '5-provider-error.png') });
+      await expectAppToldOfFailure(page);
       expect(await credentialsOf('fakeoauth')).toEqual([]);
       await page.close();
     } finally {

@@ -245,6 +245,30 @@ describe('OAuth install (popup flow of the official client)', () => {
     expect(apiKey.built.body.message).toContain('API key');
   });
 
+  test("accountType sends the user to that account type's authorization URL; an unknown one is refused", async () => {
+    await call(server, 'POST', `/admin/projects/${project.projectId}/integrations`, {
+      token: project.apiKey,
+      body: { type: 'salesforce', clientId: 'sf-client', clientSecret: 'sf-secret' },
+    });
+    const salesforce = await project.integrationId('salesforce');
+    const sandbox = await startOAuth('sf-user', {
+      integrationId: salesforce,
+      installOptions: { accountType: 'sandbox' },
+    });
+    expect(new URL(sandbox.built.body.redirectUrl).host).toBe('test.salesforce.com');
+    const production = await startOAuth('sf-user', {
+      integrationId: salesforce,
+      installOptions: { accountType: 'default' },
+    });
+    expect(new URL(production.built.body.redirectUrl).host).toBe('login.salesforce.com');
+    const unknown = await startOAuth('sf-user', {
+      integrationId: salesforce,
+      installOptions: { accountType: 'moon' },
+    });
+    expect(unknown.built.status).toBe(400);
+    expect(unknown.built.body.message).toContain('no account type "moon"');
+  });
+
   test('session-id of another user shows nothing', async () => {
     const flow = await startOAuth('poll-owner');
     await finishOAuth(flow);

@@ -2,6 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { IntegrationDefinition } from '@switchboard/catalog';
 import { AppError, credentialSchema, errorBodySchema } from '@switchboard/contracts';
 import {
+  completeCredentialSetup,
   consumeOAuthSession,
   type Database,
   deleteOAuthSessions,
@@ -30,6 +31,7 @@ import { type InstallOptions, installOptionsSchema, requestedAccountType } from 
 import { oauthClientOf } from '../connect/oauthClientOf';
 import { createOAuthNonceCookie, OAUTH_NONCE_COOKIE, readCookie } from '../connect/oauthNonceCookie';
 import { nonceLoadedPage, oauthResultPage, type PopupPage, parseOrigin } from '../connect/popupPages';
+import { postSetupValues } from '../connect/postSetupValues';
 import { assertInstallable, saveInstalledCredential } from '../connect/saveInstalledCredential';
 import { presentCredential } from '../sdk/presentCredential';
 
@@ -371,6 +373,7 @@ export function connectRoutes(deps: ConnectRouteDeps): FastifyPluginAsyncZod {
               account,
               inputs: session.inputs,
               validUntil: tokenSet.expiresAt ?? null,
+              postInputs: definition.auth.postInputs,
             },
           );
           await finishOAuthSession(db, session.id, { credentialId });
@@ -525,6 +528,51 @@ export function connectRoutes(deps: ConnectRouteDeps): FastifyPluginAsyncZod {
         );
         const credential = await findUserCredential(db, user.id, credentialId);
         return reply.status(201).send(presentCredential(credential!));
+      },
+    );
+
+    app.post(
+      '/projects/:projectId/sdk/credentials/:credentialId/complete-setup',
+      {
+        schema: {
+          tags: ['Connect'],
+          summary: 'Finish an OAuth install: store the post-OAuth inputs; a PENDING credential becomes VALID',
+          description:
+            "Wire protocol 7.3 (the headless installFlow's postOptions stage, and the Connect Portal's " +
+            '"Finish setting up" form). Validates each of the entry\'s post-OAuth inputs (required, pattern) and ' +
+            "merges them into the credential's non-secret inputs; nothing changes when one is invalid.",
+          params: projectParams.extend({ credentialId: z.uuid() }),
+          body: z.looseObject({
+            integrationId: z.uuid().optional(),
+            payload: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
+            installOptions: installOptionsSchema.optional(),
+          }),
+          response: {
+            200: credentialSchema,
+            400: errorBodySchema,
+            401: errorBodySchema,
+            404: errorBodySchema,
+          },
+        },
+      },
+      async (request) => {
+        const user = await authenticate(request, request.params.projectId, undefined);
+        const { credentialId } = request.params;
+        const existing = await findUserCredential(db, user.id, credentialId);
+        if (
+          !existing ||
+          (request.body.integrationId !== undefined && request.body.integrationId !== existing.integrationId)
+        ) {
+          throw new AppError('CREDENTIAL_NOT_FOUND', 404, `credential ${credentialId} is not one of yours.`);
+        }
+        const { definition } = await activeIntegration(user, existing.integrationId);
+        const values = postSetupValues(definition, request.body.payload);
+        await completeCredentialSetup(db, user.id, credentialId, values);
+        const credential = await findUserCredential(db, user.id, credentialId);
+        if (!credential) {
+          throw new AppError('CREDENTIAL_NOT_FOUND', 404, `credential ${credentialId} is not one of yours.`);
+        }
+        return presentCredential(credential);
       },
     );
   };

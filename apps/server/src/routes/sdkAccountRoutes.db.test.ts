@@ -136,6 +136,11 @@ describe('GET /sdk/integrations', () => {
     expect(Object.keys(slack.configs[0]!.values.workflowMeta)).toEqual([workflowId]);
     expect(slack.configs[0]!.values.overview.length).toBeGreaterThan(20);
     expect(integrations.find((i) => i.type === 'stripe')?.authenticationType).toBe('basic');
+    expect(integrations.find((i) => i.type === 'salesforce')?.sdkIntegrationConfig.accountTypes).toEqual([
+      { id: 'default', scheme: 'oauth', accountDescription: 'Production or Developer Edition org' },
+      { id: 'sandbox', scheme: 'oauth', accountDescription: 'Sandbox org' },
+    ]);
+    expect(slack.sdkIntegrationConfig.accountTypes).toEqual([]);
     const icon = await fetch(slack.icon);
     expect(icon.headers.get('content-type')).toContain('image/svg+xml');
     expect(await icon.text()).toContain('<svg');

@@ -54,9 +54,15 @@ export function presentSdkIntegration(input: {
     sdkIntegrationConfig: {
       // Pre-OAuth inputs (needPreOauthInputs) and API-key fields, as the official client reads them.
       oauthInputs: entry.authenticationType === 'oauth' ? entry.installInputs : [],
-      accountTypes: [],
+      // build-oauth takes the chosen id in installOptions.accountType and uses that type's URLs.
+      accountTypes: entry.accountTypes.map((t) => ({
+        id: t.id,
+        scheme: 'oauth',
+        accountDescription: t.description,
+      })),
       authConfigInputs: entry.authenticationType === 'basic' ? entry.installInputs : [],
-      postOauthInputs: [],
+      // Asked after the OAuth popup; the credential stays PENDING until complete-setup stores them.
+      postOauthInputs: entry.authenticationType === 'oauth' ? entry.postOauthInputs : [],
       dataSources: {},
     },
   };

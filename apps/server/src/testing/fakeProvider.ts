@@ -1,5 +1,9 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { defineIntegration, type IntegrationDefinition } from '@switchboard/catalog';
+import {
+  defineIntegration,
+  type IntegrationDefinition,
+  type IntegrationDefinitionInput,
+} from '@switchboard/catalog';
 
 export type TokenMode = 'ok' | 'html' | 'server-error' | 'invalid-grant' | 'no-access-token';
 
@@ -88,38 +92,53 @@ export async function startFakeProvider() {
   const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   const icon = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"><rect width="1" height="1"/></svg>';
 
-  const definitions: IntegrationDefinition[] = [
-    defineIntegration({
-      type: 'fakeoauth',
-      name: 'Fake OAuth',
-      brandColor: '#123456',
-      icon,
-      category: 'crm',
-      description: 'A local OAuth 2.0 provider for tests.',
-      overview: 'Test provider.',
-      docsUrl: 'https://example.com/docs',
-      local: true,
-      auth: {
-        type: 'oauth2',
-        authorizationUrl: `${base}/authorize`,
-        tokenUrl: `${base}/token`,
-        revocation: {
-          url: `${base}/revoke`,
-          method: 'POST',
-          token: 'refresh',
-          tokenPlacement: 'form',
-          clientAuthentication: 'basic',
-        },
-        scopes: ['read', 'write'],
+  const fakeOAuth = {
+    type: 'fakeoauth',
+    name: 'Fake OAuth',
+    brandColor: '#123456',
+    icon,
+    category: 'crm',
+    description: 'A local OAuth 2.0 provider for tests.',
+    overview: 'Test provider.',
+    docsUrl: 'https://example.com/docs',
+    local: true,
+    auth: {
+      type: 'oauth2',
+      authorizationUrl: `${base}/authorize`,
+      tokenUrl: `${base}/token`,
+      revocation: {
+        url: `${base}/revoke`,
+        method: 'POST',
+        token: 'refresh',
+        tokenPlacement: 'form',
         clientAuthentication: 'basic',
-        pkce: true,
-        refresh: { refreshToken: 'always', rotates: true },
       },
-      api: { baseUrl: base, allowedHosts: ['127.0.0.1'] },
-      account: {
-        request: { method: 'GET', url: '/me' },
-        providerId: { identity: 'id' },
-        providerData: { email: { identity: 'email' } },
+      scopes: ['read', 'write'],
+      clientAuthentication: 'basic',
+      pkce: true,
+      refresh: { refreshToken: 'always', rotates: true },
+    },
+    api: { baseUrl: base, allowedHosts: ['127.0.0.1'] },
+    account: {
+      request: { method: 'GET', url: '/me' },
+      providerId: { identity: 'id' },
+      providerData: { email: { identity: 'email' } },
+    },
+  } satisfies IntegrationDefinitionInput;
+  const definitions: IntegrationDefinition[] = [
+    defineIntegration(fakeOAuth),
+    // Asks post-OAuth inputs: the credential stays PENDING until complete-setup stores them.
+    defineIntegration({
+      ...fakeOAuth,
+      type: 'fakepost',
+      name: 'Fake Post Setup',
+      description: 'A local OAuth 2.0 provider that asks which workspace to use after connecting.',
+      auth: {
+        ...fakeOAuth.auth,
+        postInputs: [
+          { id: 'workspace', title: 'Workspace', subtitle: 'Which workspace to sync', pattern: '[a-z0-9-]+' },
+          { id: 'pipeline', title: 'Pipeline', required: false, placeholder: 'default' },
+        ],
       },
     }),
     defineIntegration({

@@ -15,6 +15,7 @@ import { enableIntegration } from '../admin/integrationAdmin';
 import { createProject } from '../admin/projectAdmin';
 import { buildApp } from '../buildApp';
 import type { CatalogView } from '../catalogView';
+import { closeGracefully } from '../closeGracefully';
 import { createCatalogView } from '../createCatalogView';
 import { signUserToken } from '../keys/signUserToken';
 import { assetPaths } from '../repoPaths';
@@ -161,7 +162,7 @@ export async function startTestServer(
       }
     },
     async close() {
-      await app.close();
+      await closeGracefully(app, 1_000);
       await database.close();
     },
   };
