@@ -28,7 +28,10 @@ const sdk = (rest: string) => `/projects/${project.projectId}/sdk${rest}`;
 let metaCounter = 0;
 
 /** The popup flow as the official client drives it: nonce page, build-oauth, provider, callback. */
-async function startOAuth(sub: string, options: { installOptions?: object; integrationId?: string } = {}) {
+async function startOAuth(
+  sub: string,
+  options: { installOptions?: object; integrationId?: string; inputs?: Record<string, string> } = {},
+) {
   const token = await project.token(sub);
   const integrationId = options.integrationId ?? oauthId;
   const oauthMetaKeyId = `meta${++metaCounter}`;
@@ -41,7 +44,7 @@ async function startOAuth(sub: string, options: { installOptions?: object; integ
     integrationId,
     oauthMetaKeyId,
     originForPostMessage: APP_ORIGIN,
-    endUserSuppliedValues: '{}',
+    endUserSuppliedValues: JSON.stringify(options.inputs ?? {}),
     installOptions: JSON.stringify(options.installOptions ?? {}),
   });
   const built = await call(
@@ -267,6 +270,26 @@ describe('OAuth install (popup flow of the official client)', () => {
     });
     expect(unknown.built.status).toBe(400);
     expect(unknown.built.body.message).toContain('no account type "moon"');
+  });
+
+  test('pre-OAuth inputs (a Shopify shop) shape the authorization URL; missing or hostile values are refused', async () => {
+    await call(server, 'POST', `/admin/projects/${project.projectId}/integrations`, {
+      token: project.apiKey,
+      body: { type: 'shopify', clientId: 'shop-client', clientSecret: 'shop-secret' },
+    });
+    const shopify = await project.integrationId('shopify');
+    const ok = await startOAuth('shop-user', { integrationId: shopify, inputs: { shop: 'acme-store' } });
+    expect(ok.built.status).toBe(200);
+    expect(new URL(ok.built.body.redirectUrl).host).toBe('acme-store.myshopify.com');
+    const missing = await startOAuth('shop-user', { integrationId: shopify });
+    expect(missing.built.status).toBe(400);
+    expect(missing.built.body.code).toBe('INSTALL_INPUT_INVALID');
+    const hostile = await startOAuth('shop-user', {
+      integrationId: shopify,
+      inputs: { shop: 'evil.com/x?' },
+    });
+    expect(hostile.built.status).toBe(400);
+    expect(hostile.built.body.code).toBe('INSTALL_INPUT_INVALID');
   });
 
   test('session-id of another user shows nothing', async () => {
