@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Browser, Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { findRepoRoot } from '../repoPaths';
+import { openDemo, openPortal } from '../testing/demoPortal';
 import { startFakeProvider } from '../testing/fakeProvider';
 import { chromiumAvailable, launchChromium } from '../testing/launchChromium';
 import { call, startTestServer, type TestServer } from '../testing/startTestServer';
@@ -35,16 +36,9 @@ describe.runIf(chromiumAvailable)('connect failures in the Connect Portal', () =
     await provider?.close();
   });
 
-  async function openPortal(type: string): Promise<{ page: Page; frame: Frame }> {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(`${server.url}/demo/`);
-    await page.waitForSelector('body[data-state="ready"]', { timeout: 20_000 });
-    await page.click(`[data-testid="connect-${type}"]`);
-    await page.waitForSelector('#paragon-connect-frame', { state: 'visible', timeout: 15_000 });
-    const frame = page.frame({ url: /\/ui\/\?projectId=/ });
-    if (!frame) throw new Error('no portal frame');
-    await frame.waitForSelector('[data-testid="portal"]');
-    return { page, frame };
+  async function openPortalFor(type: string): Promise<{ page: Page; frame: Frame }> {
+    const { page } = await openDemo(browser, server.url);
+    return { page, frame: await openPortal(page, type) };
   }
 
   const credentialsOf = async (type: string) =>
@@ -65,7 +59,7 @@ describe.runIf(chromiumAvailable)('connect failures in the Connect Portal', () =
   const statusText = (frame: Frame) => frame.textContent('[data-testid="portal-status"]');
 
   test('an API key the provider refuses: a clear message, nothing stored; then a good key connects', async () => {
-    const { page, frame } = await openPortal('fakekey');
+    const { page, frame } = await openPortalFor('fakekey');
     await frame.fill('[data-testid="connect-apiKey"]', 'bad-key');
     await frame.click('[data-testid="portal-connect"]');
     await frame.waitForFunction(() =>
@@ -84,7 +78,7 @@ describe.runIf(chromiumAvailable)('connect failures in the Connect Portal', () =
   });
 
   test('closing the sign-in window: a clear message, no credential', async () => {
-    const { page, frame } = await openPortal('sandbox');
+    const { page, frame } = await openPortalFor('sandbox');
     const popupOpened = page.waitForEvent('popup');
     await frame.click('[data-testid="portal-connect"]');
     const popup = await popupOpened;
@@ -102,7 +96,7 @@ describe.runIf(chromiumAvailable)('connect failures in the Connect Portal', () =
   });
 
   test('denied consent: a clear message, no credential', async () => {
-    const { page, frame } = await openPortal('sandbox');
+    const { page, frame } = await openPortalFor('sandbox');
     const popupOpened = page.waitForEvent('popup');
     await frame.click('[data-testid="portal-connect"]');
     const popup = await popupOpened;
@@ -123,7 +117,7 @@ describe.runIf(chromiumAvailable)('connect failures in the Connect Portal', () =
   test('a provider whose token endpoint answers with an HTML page: a clear message, no credential', async () => {
     provider.set({ tokenMode: 'html' });
     try {
-      const { page, frame } = await openPortal('fakeoauth');
+      const { page, frame } = await openPortalFor('fakeoauth');
       await frame.click('[data-testid="portal-connect"]');
       await frame.waitForFunction(
         () =>

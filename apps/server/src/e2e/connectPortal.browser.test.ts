@@ -5,6 +5,7 @@ import { insertCredential, upsertConnectedUser } from '@switchboard/db';
 import type { Browser, Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { findRepoRoot } from '../repoPaths';
+import { openDemo, openPortal } from '../testing/demoPortal';
 import { chromiumAvailable, launchChromium } from '../testing/launchChromium';
 import { call, startTestServer, type TestServer } from '../testing/startTestServer';
 
@@ -78,30 +79,6 @@ describe.runIf(chromiumAvailable)('Connect Portal in Chromium', () => {
     });
   }
 
-  async function openDemo(): Promise<{ page: Page; problems: string[] }> {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    const problems: string[] = [];
-    page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-    page.on('console', (message) => {
-      const text = message.text();
-      if (message.type() === 'error' && /Content Security Policy|Uncaught|Refused/i.test(text))
-        problems.push(`console: ${text}`);
-    });
-    await page.goto(`${server.url}/demo/`);
-    await page.waitForSelector('body[data-state="ready"]', { timeout: 20_000 });
-    return { page, problems };
-  }
-
-  /** Clicks the demo's Connect/Manage button and waits until the portal is shown. */
-  async function openPortal(page: Page, type: string): Promise<Frame> {
-    await page.click(`[data-testid="connect-${type}"]`);
-    await page.waitForSelector('#paragon-connect-frame', { state: 'visible', timeout: 15_000 });
-    const frame = page.frame({ url: /\/ui\/\?projectId=/ });
-    if (!frame) throw new Error('no portal frame');
-    await frame.waitForSelector('[data-testid="portal"]');
-    return frame;
-  }
-
   const eventNames = (page: Page) =>
     page.$$eval('[data-testid="events-log"] li', (items) =>
       items.map((item) => (item as HTMLElement).dataset.event).reverse(),
@@ -147,7 +124,7 @@ describe.runIf(chromiumAvailable)('Connect Portal in Chromium', () => {
 
   test('connected account → workflow toggle → User Settings saved → disconnect, with the SDK events', async () => {
     const credential = await connectSampleUser('slack', { teamName: 'Acme HQ' });
-    const { page, problems } = await openDemo();
+    const { page, problems } = await openDemo(browser, server.url);
     expect(await page.getAttribute('[data-testid="integration-slack"]', 'data-connected')).toBe('true');
     await page.evaluate(() =>
       (window as unknown as { paragon: { setDataSources(s: unknown): void } }).paragon.setDataSources({
@@ -297,7 +274,7 @@ describe.runIf(chromiumAvailable)('Connect Portal in Chromium', () => {
 
   test('keyboard: focus moves into the dialog, Tab and Shift+Tab stay inside, Esc closes and focus returns', async () => {
     await connectSampleUser('slack', { teamName: 'Keyboard Co' });
-    const { page, problems } = await openDemo();
+    const { page, problems } = await openDemo(browser, server.url);
     await page.focus('[data-testid="connect-slack"]');
     await page.keyboard.press('Enter');
     await page.waitForSelector('#paragon-connect-frame', { state: 'visible', timeout: 15_000 });
@@ -346,7 +323,7 @@ describe.runIf(chromiumAvailable)('Connect Portal in Chromium', () => {
   });
 
   test('light, dark and system themes', async () => {
-    const { page, problems } = await openDemo();
+    const { page, problems } = await openDemo(browser, server.url);
     const backgroundOf = (frame: Frame) =>
       frame.$eval('[data-testid="portal"]', (dialog) => getComputedStyle(dialog).backgroundColor);
 
@@ -382,7 +359,7 @@ describe.runIf(chromiumAvailable)('Connect Portal in Chromium', () => {
         })
       ).status,
     ).toBe(200);
-    const { page, problems } = await openDemo();
+    const { page, problems } = await openDemo(browser, server.url);
     const frame = await openPortal(page, 'sandbox');
     const popupOpened = page.waitForEvent('popup');
     await frame.click('[data-testid="portal-connect"]');
@@ -408,7 +385,7 @@ describe.runIf(chromiumAvailable)('Connect Portal in Chromium', () => {
   });
 
   test('headless installIntegration(): rejects when installed, else a popup without the portal; several accounts', async () => {
-    const { page, problems } = await openDemo();
+    const { page, problems } = await openDemo(browser, server.url);
     type Sdk = {
       installIntegration(type: string, options?: object): Promise<{ credentialId: string }>;
       uninstallIntegration(type: string, options?: object): Promise<void>;
@@ -482,7 +459,7 @@ describe.runIf(chromiumAvailable)('Connect Portal in Chromium', () => {
     expect(portal.headers.get('cache-control')).toBe('no-cache');
 
     expect((await admin('DELETE', '/integrations/hubspot')).status).toBe(200);
-    const { page } = await openDemo();
+    const { page } = await openDemo(browser, server.url);
     const result = await page.evaluate(() =>
       (window as unknown as { paragon: { connect(type: string): Promise<unknown> } }).paragon.connect(
         'hubspot',

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Browser, Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { findRepoRoot } from '../repoPaths';
+import { openDemo, openPortal } from '../testing/demoPortal';
 import { startFakeProvider } from '../testing/fakeProvider';
 import { chromiumAvailable, launchChromium } from '../testing/launchChromium';
 import { call, startTestServer, type TestServer } from '../testing/startTestServer';
@@ -35,16 +36,9 @@ describe.runIf(chromiumAvailable)('post-OAuth inputs in the Connect Portal', () 
     await provider?.close();
   });
 
-  async function openPortal(type: string): Promise<{ page: Page; frame: Frame }> {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(`${server.url}/demo/`);
-    await page.waitForSelector('body[data-state="ready"]', { timeout: 20_000 });
-    await page.click(`[data-testid="connect-${type}"]`);
-    await page.waitForSelector('#paragon-connect-frame', { state: 'visible', timeout: 15_000 });
-    const frame = page.frame({ url: /\/ui\/\?projectId=/ });
-    if (!frame) throw new Error('no portal frame');
-    await frame.waitForSelector('[data-testid="portal"]');
-    return { page, frame };
+  async function openPortalFor(type: string): Promise<{ page: Page; frame: Frame }> {
+    const { page } = await openDemo(browser, server.url);
+    return { page, frame: await openPortal(page, type) };
   }
 
   const credentialsOf = async () =>
@@ -53,7 +47,7 @@ describe.runIf(chromiumAvailable)('post-OAuth inputs in the Connect Portal', () 
   const statusText = async (frame: Frame) => (await frame.textContent('[data-testid="portal-status"]')) ?? '';
 
   test('Connect → popup → "Finish setting up" (also when reopened) → installed with a VALID credential', async () => {
-    const first = await openPortal('fakepost');
+    const first = await openPortalFor('fakepost');
     await first.frame.click('[data-testid="portal-connect"]');
     await first.frame.waitForSelector('[data-testid="post-workspace"]', { timeout: 20_000 });
     expect(await statusText(first.frame)).toContain('Finish setting up');
@@ -68,7 +62,7 @@ describe.runIf(chromiumAvailable)('post-OAuth inputs in the Connect Portal', () 
     await first.page.close();
 
     // A PENDING credential opened later shows the same form.
-    const { page, frame } = await openPortal('fakepost');
+    const { page, frame } = await openPortalFor('fakepost');
     await frame.waitForSelector('[data-testid="post-workspace"]', { timeout: 15_000 });
     expect(await frame.$('[data-testid="portal-disconnect"]')).not.toBeNull();
 

@@ -4,6 +4,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { openCredentialSecrets } from '../connect/credentialSecrets';
 import { findRepoRoot } from '../repoPaths';
+import { openDemo, openPortal } from '../testing/demoPortal';
 import { chromiumAvailable, launchChromium } from '../testing/launchChromium';
 import { call, startTestServer, type TestServer } from '../testing/startTestServer';
 
@@ -45,17 +46,9 @@ describe.runIf(chromiumAvailable)('sandbox journey in Chromium', () => {
   });
 
   test('connect → consent → toggle a workflow → change a setting → disconnect', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    const problems: string[] = [];
-    page.on('pageerror', (error) => problems.push(error.message));
-    await page.goto(`${server.url}/demo/`);
-    await page.waitForSelector('body[data-state="ready"]', { timeout: 20_000 });
+    const { page, problems } = await openDemo(browser, server.url);
     await page.screenshot({ path: join(artifacts, '1-demo.png') });
-
-    await page.click('[data-testid="connect-sandbox"]');
-    await page.waitForSelector('#paragon-connect-frame', { state: 'visible', timeout: 15_000 });
-    const frame = page.frame({ url: /\/ui\/\?projectId=/ });
-    if (!frame) throw new Error('no portal frame');
+    const frame = await openPortal(page, 'sandbox');
     await frame.waitForSelector('[data-testid="portal-connect"]:not([disabled])');
     await page.screenshot({ path: join(artifacts, '2-portal.png') });
 
