@@ -331,6 +331,15 @@ export function connectRoutes(deps: ConnectRouteDeps): FastifyPluginAsyncZod {
           if (definition?.auth.type !== 'oauth2') {
             throw new AppError('INTEGRATION_NOT_FOUND', 404, 'This integration is no longer available.');
           }
+          // Checked again here (another install may have finished since build-oauth), and before the
+          // exchange, so a refused install never obtains tokens it would then have to drop.
+          const options = installOptionsSchema.parse(session.installOptions);
+          await assertInstallable(db, {
+            connectedUserId: session.connectedUserId,
+            integrationId: session.integrationId,
+            integrationType: integration.type,
+            options,
+          });
           const client = oauthClientOf(integration, definition, keyring);
           const templateValues = {
             ...session.inputs,
@@ -348,13 +357,6 @@ export function connectRoutes(deps: ConnectRouteDeps): FastifyPluginAsyncZod {
             fetch: deps.fetch,
           });
           const account = await resolveAccount({ definition, tokenSet, templateValues, fetch: deps.fetch });
-          const options = installOptionsSchema.parse(session.installOptions);
-          await assertInstallable(db, {
-            connectedUserId: session.connectedUserId,
-            integrationId: session.integrationId,
-            integrationType: integration.type,
-            options,
-          });
           const credentialId = await saveInstalledCredential(
             { db, keyring },
             {
