@@ -21,6 +21,7 @@ import { installErrorHandler } from './errorHandler';
 import { adminRoutes } from './routes/adminRoutes';
 import { assetRoutes } from './routes/assetRoutes';
 import { connectRoutes } from './routes/connectRoutes';
+import { proxyRoutes } from './routes/proxyRoutes';
 import { sdkAccountRoutes } from './routes/sdkAccountRoutes';
 import { sandboxRoutes } from './sandbox/sandboxRoutes';
 import { createActiveIntegrationsCache } from './sdk/activeIntegrationsCache';
@@ -148,6 +149,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       // Domain-separated inside createOAuthNonceCookie; every process of an instance shares the admin key.
       nonceSecret: deps.adminKey,
       fetch: globalThis.fetch,
+    }),
+  );
+  await app.register(
+    proxyRoutes({
+      db: deps.db,
+      activeIntegrations,
+      keyring: deps.keyring,
+      definitionOf: deps.definitionOf,
+      fetch: globalThis.fetch,
+      resolveConnectedUser,
+      originOf,
     }),
   );
   if (deps.development) await app.register(sandboxRoutes({ db: deps.db }));

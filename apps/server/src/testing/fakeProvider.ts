@@ -13,6 +13,17 @@ export interface FakeProviderLog {
   token: Array<{ form: URLSearchParams; authorization: string | undefined }>;
   revoke: URLSearchParams[];
   verify: Array<string | undefined>;
+  /** Every request to `/echo/...` (the proxy's upstream): raw URL, headers and body bytes. */
+  echo: EchoRecord[];
+  /** How many requests the provider received in all. */
+  requests: number;
+}
+
+export interface EchoRecord {
+  method: string;
+  url: string;
+  headers: IncomingMessage['headers'];
+  body: Buffer;
 }
 
 /**
@@ -21,7 +32,7 @@ export interface FakeProviderLog {
  * can succeed or fail in the ways real providers do, and an API-key endpoint accepts one key.
  */
 export async function startFakeProvider() {
-  const log: FakeProviderLog = { authorize: [], token: [], revoke: [], verify: [] };
+  const log: FakeProviderLog = { authorize: [], token: [], revoke: [], verify: [], echo: [], requests: 0 };
   const state = { consent: 'approve' as 'approve' | 'deny', tokenMode: 'ok' as TokenMode, issued: 0 };
 
   const body = (request: IncomingMessage) =>
@@ -33,12 +44,57 @@ export async function startFakeProvider() {
       request.on('end', () => resolve(text));
     });
 
+  const bytes = (request: IncomingMessage) =>
+    new Promise<Buffer>((resolve) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => resolve(Buffer.concat(chunks)));
+    });
+
   const server: Server = createServer(async (request, response) => {
+    log.requests += 1;
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     const json = (status: number, value: unknown) => {
       response.writeHead(status, { 'content-type': 'application/json' });
       response.end(JSON.stringify(value));
     };
+    if (url.pathname.startsWith('/echo/')) {
+      // The proxy's upstream: records what arrived; the path picks the answer.
+      const record = {
+        method: request.method ?? '',
+        url: request.url ?? '',
+        headers: request.headers,
+        body: await bytes(request),
+      };
+      log.echo.push(record);
+      const status = /^\/echo\/status\/(\d{3})/.exec(url.pathname)?.[1];
+      if (status) return json(Number(status), { error: `upstream ${status}` });
+      if (url.pathname.startsWith('/echo/slow')) {
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        return json(200, { slow: true });
+      }
+      if (url.pathname.startsWith('/echo/text')) {
+        response.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
+        return response.end('plain upstream text');
+      }
+      if (url.pathname.startsWith('/echo/bytes')) {
+        // Echoes the body back with the request's content type.
+        response.writeHead(200, {
+          'content-type': request.headers['content-type'] ?? 'application/octet-stream',
+        });
+        return response.end(record.body);
+      }
+      if (url.pathname.startsWith('/echo/empty')) {
+        response.writeHead(204);
+        return response.end();
+      }
+      return json(200, {
+        method: record.method,
+        url: record.url,
+        authorization: request.headers.authorization ?? null,
+        bodyBase64: record.body.toString('base64'),
+      });
+    }
     if (url.pathname === '/authorize') {
       log.authorize.push(url.searchParams);
       const back = new URL(url.searchParams.get('redirect_uri') ?? '');
