@@ -1,12 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Frame, Page } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { findRepoRoot } from '../repoPaths';
-import { openDemo, openPortal } from '../testing/demoPortal';
-import { startFakeProvider } from '../testing/fakeProvider';
-import { chromiumAvailable, launchChromium } from '../testing/launchChromium';
-import { call, startTestServer, type TestServer } from '../testing/startTestServer';
+import { chromiumAvailable } from '../testing/launchChromium';
+import { type PortalTestBed, startPortalTestBed } from '../testing/portalTestBed';
 
 const artifacts = join(findRepoRoot(), 'test-artifacts', 'connect-failures');
 
@@ -15,35 +13,14 @@ const artifacts = join(findRepoRoot(), 'test-artifacts', 'connect-failures');
  * message in the portal and leaves no half-made credential behind.
  */
 describe.runIf(chromiumAvailable)('connect failures in the Connect Portal', () => {
-  let provider: Awaited<ReturnType<typeof startFakeProvider>>;
-  let server: TestServer;
-  let browser: Browser;
-  let projectId: string;
-  let token: string;
-
+  let bed: PortalTestBed;
   beforeAll(async () => {
     mkdirSync(artifacts, { recursive: true });
-    provider = await startFakeProvider();
-    server = await startTestServer({ development: true, extraDefinitions: provider.definitions });
-    browser = await launchChromium();
-    const session = await call(server, 'GET', '/demo/session');
-    projectId = session.body.projectId;
-    token = session.body.token;
+    bed = await startPortalTestBed();
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await provider?.close();
-  });
-
-  async function openPortalFor(type: string): Promise<{ page: Page; frame: Frame }> {
-    const { page } = await openDemo(browser, server.url);
-    return { page, frame: await openPortal(page, type) };
-  }
-
-  const credentialsOf = async (type: string) =>
-    (await call(server, 'GET', `/projects/${projectId}/sdk/me`, { token })).body.integrations[type]
-      .allCredentials as unknown[];
+  afterAll(() => bed?.close());
+  const openPortalFor = (type: string) => bed.openPortalFor(type);
+  const credentialsOf = (type: string) => bed.credentialsOf(type);
 
   /** The demo shows the rejection of its `connect()` promise: the SDK's onError reached the app. */
   async function expectAppToldOfFailure(page: Page) {
@@ -115,7 +92,7 @@ describe.runIf(chromiumAvailable)('connect failures in the Connect Portal', () =
   });
 
   test('a provider whose token endpoint answers with an HTML page: a clear message, no credential', async () => {
-    provider.set({ tokenMode: 'html' });
+    bed.provider.set({ tokenMode: 'html' });
     try {
       const { page, frame } = await openPortalFor('fakeoauth');
       await frame.click('[data-testid="portal-connect"]');
@@ -130,7 +107,7 @@ describe.runIf(chromiumAvailable)('connect failures in the Connect Portal', () =
       expect(await credentialsOf('fakeoauth')).toEqual([]);
       await page.close();
     } finally {
-      provider.set({ tokenMode: 'ok' });
+      bed.provider.set({ tokenMode: 'ok' });
     }
   });
 });

@@ -1,12 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Frame, Page } from 'playwright-core';
+import type { Frame } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { findRepoRoot } from '../repoPaths';
-import { openDemo, openPortal } from '../testing/demoPortal';
-import { startFakeProvider } from '../testing/fakeProvider';
-import { chromiumAvailable, launchChromium } from '../testing/launchChromium';
-import { call, startTestServer, type TestServer } from '../testing/startTestServer';
+import { chromiumAvailable } from '../testing/launchChromium';
+import { type PortalTestBed, startPortalTestBed } from '../testing/portalTestBed';
 
 const artifacts = join(findRepoRoot(), 'test-artifacts', 'portal');
 
@@ -15,35 +13,14 @@ const artifacts = join(findRepoRoot(), 'test-artifacts', 'portal');
  * portal asks what the integration needs ("Finish setting up"), and only then tells the app it is installed.
  */
 describe.runIf(chromiumAvailable)('post-OAuth inputs in the Connect Portal', () => {
-  let provider: Awaited<ReturnType<typeof startFakeProvider>>;
-  let server: TestServer;
-  let browser: Browser;
-  let projectId: string;
-  let token: string;
-
+  let bed: PortalTestBed;
   beforeAll(async () => {
     mkdirSync(artifacts, { recursive: true });
-    provider = await startFakeProvider();
-    server = await startTestServer({ development: true, extraDefinitions: provider.definitions });
-    browser = await launchChromium();
-    const session = await call(server, 'GET', '/demo/session');
-    projectId = session.body.projectId;
-    token = session.body.token;
+    bed = await startPortalTestBed();
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await provider?.close();
-  });
-
-  async function openPortalFor(type: string): Promise<{ page: Page; frame: Frame }> {
-    const { page } = await openDemo(browser, server.url);
-    return { page, frame: await openPortal(page, type) };
-  }
-
-  const credentialsOf = async () =>
-    (await call(server, 'GET', `/projects/${projectId}/sdk/me`, { token })).body.integrations.fakepost
-      .allCredentials as Array<{ id: string; status: string }>;
+  afterAll(() => bed?.close());
+  const openPortalFor = (type: string) => bed.openPortalFor(type);
+  const credentialsOf = () => bed.credentialsOf('fakepost');
   const statusText = async (frame: Frame) => (await frame.textContent('[data-testid="portal-status"]')) ?? '';
 
   test('Connect → popup → "Finish setting up" (also when reopened) → installed with a VALID credential', async () => {
@@ -94,7 +71,7 @@ describe.runIf(chromiumAvailable)('post-OAuth inputs in the Connect Portal', () 
       credential: { id: pending?.id, status: 'VALID' },
     });
     expect(await credentialsOf()).toMatchObject([{ id: pending?.id, status: 'VALID' }]);
-    const stored = await server.db
+    const stored = await bed.server.db
       .selectFrom('credentials')
       .select('inputs')
       .where('id', '=', pending?.id as string)
