@@ -12,7 +12,7 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { readSingleParams } from './formParams';
-import { authenticateSandboxClient } from './sandboxClient';
+import { authenticateSandboxClient, type ClientAuthentication } from './sandboxClient';
 import type { SandboxContext } from './sandboxRoutes';
 import { hashSandboxSecret, isPkceValue, newSandboxSecret, pkceVerifierMatches } from './sandboxSecrets';
 
@@ -40,6 +40,18 @@ function oauthError(reply: FastifyReply, error: OAuthErrorCode, description: str
 /** RFC 6749 §4.1.3, §6 and RFC 7009 §2.1: parameters arrive form-encoded. */
 function isForm(request: FastifyRequest): boolean {
   return /^application\/x-www-form-urlencoded\s*(;|$)/i.test(request.headers['content-type'] ?? '');
+}
+
+/** The token and revocation endpoints' common start: a form-encoded request from the sandbox client. */
+function formClient(request: FastifyRequest): ClientAuthentication {
+  if (!isForm(request)) {
+    return {
+      ok: false,
+      error: 'invalid_request',
+      description: 'Send the parameters as application/x-www-form-urlencoded.',
+    };
+  }
+  return authenticateSandboxClient(request.headers, request.body);
 }
 
 export function sandboxTokenRoutes(context: SandboxContext): FastifyPluginAsyncZod {
@@ -94,14 +106,7 @@ export function sandboxTokenRoutes(context: SandboxContext): FastifyPluginAsyncZ
         },
       },
       async (request, reply) => {
-        if (!isForm(request)) {
-          return oauthError(
-            reply,
-            'invalid_request',
-            'Send the parameters as application/x-www-form-urlencoded.',
-          );
-        }
-        const client = authenticateSandboxClient(request.headers, request.body);
+        const client = formClient(request);
         if (!client.ok) return oauthError(reply, client.error, client.description);
 
         const { values, repeated } = readSingleParams(request.body, [
@@ -250,14 +255,7 @@ export function sandboxTokenRoutes(context: SandboxContext): FastifyPluginAsyncZ
         },
       },
       async (request, reply) => {
-        if (!isForm(request)) {
-          return oauthError(
-            reply,
-            'invalid_request',
-            'Send the parameters as application/x-www-form-urlencoded.',
-          );
-        }
-        const client = authenticateSandboxClient(request.headers, request.body);
+        const client = formClient(request);
         if (!client.ok) return oauthError(reply, client.error, client.description);
         const { values, repeated } = readSingleParams(request.body, ['token', 'token_type_hint']);
         if (repeated) return oauthError(reply, 'invalid_request', `${repeated} must be sent once.`);
