@@ -368,8 +368,14 @@ describe('@useparagon/connect 2.4.0 (the official client) against a running Swit
       warn.mockRestore();
     }
 
-    const [me] = callsTo('GET', '/me');
-    expect(me?.status).toBe(401);
+    // /me and /integrations go out in parallel and the client rejects on the first 401; a call is
+    // recorded when its answer arrives, so /me may land a moment after the rejection.
+    const me = await vi.waitFor(() => {
+      const [call] = callsTo('GET', '/me');
+      if (!call) throw new Error('GET /me not answered yet');
+      return call;
+    });
+    expect(me.status).toBe(401);
     expect(sdk.getUser()).toEqual({ authenticated: false });
     expect(dom.window.localStorage.getItem('paragon-connect-user-state')).toBeNull();
   });
