@@ -1,3 +1,4 @@
+import type { LookupFunction } from 'node:net';
 import fastifyCors from '@fastify/cors';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
@@ -12,15 +13,21 @@ import Fastify, {
 } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
-
 import { createAdminAuthenticator } from './auth/adminAuthenticator';
 import { createConnectedUserResolver } from './auth/connectedUserResolver';
 import { createUserTokenVerifier } from './auth/userTokenVerifier';
 import type { CatalogView } from './catalogView';
+import { createCredentialCache } from './credentials/credentialCache';
+import { startRefreshSweep } from './credentials/refreshSweep';
+import { createTokenRefresher } from './credentials/tokenRefresher';
 import { installErrorHandler } from './errorHandler';
+import type { RetryPolicy } from './proxy/retryPolicy';
+import { createUpstreamDispatchers } from './proxy/upstreamDispatcher';
 import { adminRoutes } from './routes/adminRoutes';
 import { assetRoutes } from './routes/assetRoutes';
 import { connectRoutes } from './routes/connectRoutes';
+import { keyRotationRoutes } from './routes/keyRotationRoutes';
+import { monitoringEventRoutes } from './routes/monitoringEventRoutes';
 import { proxyRoutes } from './routes/proxyRoutes';
 import { sdkAccountRoutes } from './routes/sdkAccountRoutes';
 import { sandboxRoutes } from './sandbox/sandboxRoutes';
@@ -42,6 +49,10 @@ export interface AppDeps {
   /** Development mode: the built-in sandbox provider is served under /sandbox/. */
   development: boolean;
   version: string;
+  /** Proxy tuning (tests shorten timeouts and inject a resolver). */
+  proxy?: { timeoutMs?: number; retryPolicy?: RetryPolicy; lookup?: LookupFunction };
+  /** How often idle credentials are refreshed before they expire; 0 turns the sweep off. Default 60 s. */
+  refreshSweepMs?: number;
 }
 
 /** Request bodies above this are refused with 413 (the proxy, later, sets its own limit). */
@@ -116,6 +127,36 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const resolveConnectedUser = createConnectedUserResolver({ db: deps.db, verifier });
   const admin = createAdminAuthenticator({ db: deps.db, adminKey: deps.adminKey });
   const activeIntegrations = createActiveIntegrationsCache({ db: deps.db, catalog: deps.catalog });
+  const credentials = createCredentialCache({ db: deps.db });
+  const tokens = createTokenRefresher({
+    db: deps.db,
+    keyring: deps.keyring,
+    fetch: globalThis.fetch,
+    logger: deps.logger,
+  });
+  const dispatchers = createUpstreamDispatchers(deps.proxy?.lookup ? { lookup: deps.proxy.lookup } : {});
+  const onCredentialsChanged = (userId: string) => credentials.invalidateUser(userId);
+  let stopSweep: (() => Promise<void>) | undefined;
+  const sweepMs = deps.refreshSweepMs ?? 60_000;
+  if (sweepMs > 0) {
+    // The sweep needs this server's origin (local entries' token URLs), known once it listens.
+    app.addHook('onListen', async () => {
+      const address = app.server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      stopSweep = startRefreshSweep({
+        db: deps.db,
+        tokens,
+        definitionOf: deps.definitionOf,
+        logger: deps.logger,
+        origin: deps.publicUrl ?? `http://127.0.0.1:${port}`,
+        intervalMs: sweepMs,
+      });
+    });
+  }
+  app.addHook('onClose', async () => {
+    await stopSweep?.();
+    await dispatchers.close();
+  });
 
   await app.register(
     sdkAccountRoutes({
@@ -127,6 +168,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       fetch: globalThis.fetch,
       resolveConnectedUser,
       originOf,
+      onCredentialsChanged,
     }),
   );
   await app.register(
@@ -139,6 +181,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       verifier,
     }),
   );
+  await app.register(keyRotationRoutes({ db: deps.db, keyring: deps.keyring, admin }));
   await app.register(
     connectRoutes({
       db: deps.db,
@@ -149,19 +192,23 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       // Domain-separated inside createOAuthNonceCookie; every process of an instance shares the admin key.
       nonceSecret: deps.adminKey,
       fetch: globalThis.fetch,
+      onCredentialsChanged,
     }),
   );
   await app.register(
     proxyRoutes({
-      db: deps.db,
       activeIntegrations,
-      keyring: deps.keyring,
+      credentials,
+      tokens,
+      dispatchers,
       definitionOf: deps.definitionOf,
-      fetch: globalThis.fetch,
       resolveConnectedUser,
       originOf,
+      ...(deps.proxy?.timeoutMs ? { timeoutMs: deps.proxy.timeoutMs } : {}),
+      ...(deps.proxy?.retryPolicy ? { retryPolicy: deps.proxy.retryPolicy } : {}),
     }),
   );
+  await app.register(monitoringEventRoutes({ db: deps.db, admin }));
   if (deps.development) await app.register(sandboxRoutes({ db: deps.db }));
   await app.register(assetRoutes({ catalog: deps.catalog, paths: deps.paths, demo: deps.demo, originOf }));
   return app;

@@ -1,6 +1,10 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
+function isEncryptionKey(value: string): boolean {
+  return Buffer.from(value, 'base64').length === 32;
+}
+
 const booleanFlag = z
   .enum(['1', '0', 'true', 'false', 'on', 'off', 'yes', 'no'])
   .transform((v) => ['1', 'true', 'on', 'yes'].includes(v));
@@ -18,11 +22,28 @@ const envSchema = z.object({
   SWITCHBOARD_ADMIN_KEY: z.string().min(24, 'use at least 24 characters').optional(),
   SWITCHBOARD_ENCRYPTION_KEY: z
     .string()
-    .refine(
-      (v) => Buffer.from(v, 'base64').length === 32,
-      'must be 32 random bytes, base64 (openssl rand -base64 32)',
-    )
+    .refine(isEncryptionKey, 'must be 32 random bytes, base64 (openssl rand -base64 32)')
     .optional(),
+  // The keys SWITCHBOARD_ENCRYPTION_KEY had before: they only open values sealed under them.
+  SWITCHBOARD_PREVIOUS_ENCRYPTION_KEYS: z
+    .string()
+    .optional()
+    .transform((v) =>
+      (v ?? '')
+        .split(',')
+        .map((k) => k.trim())
+        .filter(Boolean),
+    )
+    .superRefine((keys, ctx) => {
+      keys.forEach((key, index) => {
+        if (!isEncryptionKey(key)) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `key ${index + 1} of ${keys.length} is not 32 bytes of base64; list the former values of SWITCHBOARD_ENCRYPTION_KEY, separated by commas`,
+          });
+        }
+      });
+    }),
   SWITCHBOARD_DEVELOPMENT: booleanFlag.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().optional(),
@@ -43,6 +64,8 @@ export interface Config {
   adminKey: string | undefined;
   /** The key that seals secrets (base64, 32 bytes); when unset one is generated in the data directory. */
   encryptionKey: string | undefined;
+  /** Former encryption keys (base64): they open values sealed before the switch, never seal. */
+  previousEncryptionKeys: string[];
   /** Development mode: a development project, the demo page and its token endpoint. */
   development: boolean;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
@@ -57,6 +80,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid environment:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  if (e.SWITCHBOARD_PREVIOUS_ENCRYPTION_KEYS.length > 0 && !e.SWITCHBOARD_ENCRYPTION_KEY) {
+    throw new ConfigError(
+      'invalid environment:\n  SWITCHBOARD_PREVIOUS_ENCRYPTION_KEYS: needs SWITCHBOARD_ENCRYPTION_KEY (the new key); without it keys come from the data directory and are rotated with `switchboard keys rotate`',
+    );
+  }
   const shownHost = e.HOST === '0.0.0.0' || e.HOST === '::' ? '127.0.0.1' : e.HOST;
   return {
     host: e.HOST,
@@ -67,6 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: e.SWITCHBOARD_PUBLIC_URL?.replace(/\/+$/, ''),
     adminKey: e.SWITCHBOARD_ADMIN_KEY,
     encryptionKey: e.SWITCHBOARD_ENCRYPTION_KEY,
+    previousEncryptionKeys: e.SWITCHBOARD_PREVIOUS_ENCRYPTION_KEYS,
     development: e.SWITCHBOARD_DEVELOPMENT ?? e.NODE_ENV !== 'production',
     logLevel: e.LOG_LEVEL,
   };

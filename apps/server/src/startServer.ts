@@ -1,4 +1,4 @@
-import { listIntegrationDefinitions } from '@switchboard/catalog';
+import { type IntegrationDefinition, listIntegrationDefinitions } from '@switchboard/catalog';
 import { openDatabase } from '@switchboard/db';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
@@ -40,8 +40,13 @@ export const redactPaths = [
   '*.privateKeyPem',
 ];
 
+export interface StartServerOptions {
+  /** Catalog entries appended to the built-in ones, in any mode (tests and benches: a local provider). */
+  extraDefinitions?: IntegrationDefinition[];
+}
+
 /** Opens the database, builds the app and listens. Everything the process needs comes from `config`. */
-export async function startServer(config: Config): Promise<RunningServer> {
+export async function startServer(config: Config, options: StartServerOptions = {}): Promise<RunningServer> {
   const logger = pino({ level: config.logLevel, redact: redactPaths });
   ensureDataDir(config.dataDir);
   const paths = dataDirPaths(config.dataDir);
@@ -54,10 +59,13 @@ export async function startServer(config: Config): Promise<RunningServer> {
         : { kind: 'pglite', dataDir: paths.pglite },
     );
     // Local entries (the sandbox) are served by this server in development mode only.
-    const definitions = listIntegrationDefinitions().filter((d) => config.development || !d.local);
+    const definitions = [
+      ...listIntegrationDefinitions().filter((d) => config.development || !d.local),
+      ...(options.extraDefinitions ?? []),
+    ];
     const catalog = createCatalogView(definitions);
     const adminKey = readOrCreateAdminKey(config.dataDir, config.adminKey);
-    const keyring = loadKeyring(config.dataDir, config.encryptionKey);
+    const keyring = loadKeyring(config);
     const developmentProject = config.development
       ? await ensureDevelopmentProject({ db: database.db, catalog, keyring, dataDir: config.dataDir })
       : undefined;

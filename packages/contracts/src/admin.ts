@@ -112,3 +112,48 @@ export const createUserTokenBodySchema = z
   .meta({ id: 'CreateUserTokenBody' });
 export type CreateUserTokenBody = z.input<typeof createUserTokenBodySchema>;
 export const createUserTokenResponseSchema = z.object({ token: z.string(), expiresAt: z.string() });
+
+/** POST /admin/keys/rotate takes no options; a body, if sent, must be an empty object. */
+export const rotateKeysBodySchema = z.object({}).strict().nullish();
+
+const sealedValueTable = z.enum(['credentialSecrets', 'integrations', 'oauthSessions']);
+const resealCountsSchema = z.object({
+  /** Values re-sealed under the current key (plain legacy client secrets sealed for the first time). */
+  resealed: z.number().int(),
+  /** Values already under the current key, untouched. */
+  alreadyCurrent: z.number().int(),
+  /** Values rewritten by someone else between read and write (e.g. a token refresh): read again. */
+  retried: z.number().int(),
+  /** Values that could not be opened (unknown key, altered): left untouched, listed in `unopenable`. */
+  unopenable: z.number().int(),
+});
+
+/** POST /admin/keys/rotate (instance admin key): every sealed value re-sealed under the current key. */
+export const rotateKeysResponseSchema = z
+  .object({
+    /** The key every value is now sealed with. */
+    currentKeyId: z.string(),
+    /** The key that was current before (the same in env mode when the operator already switched). */
+    previousKeyId: z.string(),
+    /** File mode: a new key was generated into the key file. Env mode: false (the operator supplies it). */
+    generatedKey: z.boolean(),
+    tables: z.object({
+      credentialSecrets: resealCountsSchema,
+      integrations: resealCountsSchema,
+      oauthSessions: resealCountsSchema,
+    }),
+    /** Values left untouched because they could not be opened; at most 100 listed, `count` is all. */
+    unopenable: z.object({
+      count: z.number().int(),
+      values: z.array(
+        z.object({
+          table: sealedValueTable,
+          id: z.string(),
+          keyId: z.string().nullable(),
+          reason: z.string(),
+        }),
+      ),
+    }),
+  })
+  .meta({ id: 'RotateKeysResponse' });
+export type RotateKeysResponse = z.infer<typeof rotateKeysResponseSchema>;

@@ -3,6 +3,7 @@ export * from './appError';
 export * from './connectInputValue';
 export * from './credential';
 export * from './errorCode';
+export * from './monitoringEvent';
 export * from './portalMessage';
 export * from './sdkIntegration';
 export * from './sdkUser';

@@ -2,12 +2,14 @@ import { type Kysely, type Migration, Migrator } from 'kysely';
 import * as initial from './migrations/0001_initial';
 import * as sandbox from './migrations/0002_sandbox';
 import * as connect from './migrations/0003_connect';
+import * as refresh from './migrations/0004_refresh';
 
 /** Every migration, in order. Add new ones here; names sort lexically. */
 const migrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_sandbox': sandbox,
   '0003_connect': connect,
+  '0004_refresh': refresh,
 };
 
 /** The names of every migration, in the order they run. */

@@ -81,6 +81,9 @@ export interface CredentialTable {
   dateValidUntil: Date | null;
   /** Non-secret install inputs (e.g. a Shopify shop) used to build the provider's URLs. */
   inputs: ColumnType<Record<string, string>, string | undefined, string>;
+  /** The process refreshing this credential's tokens (single-flight lease), and when its claim lapses. */
+  refreshLeaseOwner: ColumnType<string | null, string | null | undefined, string | null>;
+  refreshLeaseUntil: ColumnType<Date | null, Date | null | undefined, Date | null>;
   createdAt: CreatedAt;
   updatedAt: UpdatedAt;
 }
@@ -209,6 +212,20 @@ export interface SandboxContactTable {
   createdAt: CreatedAt;
 }
 
+export type MonitoringEventKind = 'credential.failure';
+
+/** An event for the project's monitoring (credential failures); webhook delivery reads these. */
+export interface MonitoringEventTable {
+  id: string;
+  projectId: string;
+  kind: MonitoringEventKind;
+  connectedUserId: string | null;
+  credentialId: string | null;
+  integrationType: string | null;
+  payload: Json<JsonObject>;
+  createdAt: CreatedAt;
+}
+
 export interface Database {
   projects: ProjectTable;
   signingKeys: SigningKeyTable;
@@ -218,6 +235,7 @@ export interface Database {
   credentials: CredentialTable;
   credentialConfigurations: CredentialConfigurationTable;
   workflows: WorkflowTable;
+  monitoringEvents: MonitoringEventTable;
   instanceSettings: InstanceSettingTable;
   credentialSecrets: CredentialSecretTable;
   oauthSessions: OAuthSessionTable;
@@ -237,6 +255,7 @@ export type NewCredential = Insertable<CredentialTable>;
 export type CredentialConfigurationRow = Selectable<CredentialConfigurationTable>;
 export type CredentialConfigurationUpdate = Updateable<CredentialConfigurationTable>;
 export type WorkflowRow = Selectable<WorkflowTable>;
+export type MonitoringEventRow = Selectable<MonitoringEventTable>;
 export type OAuthSessionRow = Selectable<OAuthSessionTable>;
 export type SandboxAccountRow = Selectable<SandboxAccountTable>;
 export type SandboxAuthorizationRequestRow = Selectable<SandboxAuthorizationRequestTable>;

@@ -35,6 +35,8 @@ export async function loadUserAccount(
       'c.dateRefreshed',
       'c.dateValidUntil',
       'c.inputs',
+      'c.refreshLeaseOwner',
+      'c.refreshLeaseUntil',
       'c.createdAt',
       'c.updatedAt',
       'cc.id as configId',
@@ -73,6 +75,8 @@ export async function loadUserAccount(
         dateRefreshed: row.dateRefreshed,
         dateValidUntil: row.dateValidUntil,
         inputs: row.inputs as Record<string, string>,
+        refreshLeaseOwner: row.refreshLeaseOwner,
+        refreshLeaseUntil: row.refreshLeaseUntil,
         createdAt: row.createdAt as Date,
         updatedAt: row.updatedAt as Date,
       };

@@ -30,6 +30,7 @@ import {
 } from './integrationState';
 import { runOAuthPopup } from './oauthPopup';
 import { PortalFrame } from './portalFrame';
+import { ProxyRequestError, type ProxyRequestInit, sendProxyRequest } from './proxyRequest';
 import {
   type IntegrationInstallEvent,
   SdkEventBus,
@@ -232,6 +233,23 @@ export class ConnectClient {
     if (!found) throw new Error(`${integrationType} is not a valid integration name`);
     return found;
   }) as ConnectClient['getIntegrationMetadata'];
+
+  /**
+   * Calls an integration's API as the user through Switchboard's proxy, e.g.
+   * `request('slack', '/chat.postMessage', { method: 'POST', body: { channel, text } })`. Resolves with
+   * the provider's answer (JSON parsed); rejects with a ProxyRequestError carrying the status. A 401 or
+   * 403 reloads the user (a revoked account then shows as INVALID) without signing them out.
+   */
+  request = async (integrationType: string, path: string, init: ProxyRequestInit = {}): Promise<unknown> => {
+    const session = this.requireSession();
+    try {
+      return await sendProxyRequest(this.fetchFn, session, integrationType, path, init);
+    } catch (error) {
+      if (error instanceof ProxyRequestError && (error.status === 401 || error.status === 403))
+        await this.refreshQuietly(session);
+      throw error;
+    }
+  };
 
   /** Disconnects the user's current (or the selected) account of an integration. */
   uninstallIntegration = async (

@@ -32,6 +32,7 @@ export type {
 } from './connectUser';
 export type { CredentialSelection } from './integrationState';
 export { OAuthBlockedError, OAuthFlowError, OAuthTimeoutError } from './oauthPopup';
+export { ProxyRequestError, type ProxyRequestInit } from './proxyRequest';
 export {
   type IntegrationInstallEvent,
   type IntegrationUninstallEvent,

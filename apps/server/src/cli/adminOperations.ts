@@ -5,6 +5,7 @@ import type {
   EnableIntegrationBody,
   ErrorBody,
   Project,
+  RotateKeysResponse,
 } from '@switchboard/contracts';
 import { AppError } from '@switchboard/contracts';
 import type { Database } from '@switchboard/db';
@@ -14,6 +15,7 @@ import { enableIntegration } from '../admin/integrationAdmin';
 import { createProject, listAllProjects } from '../admin/projectAdmin';
 import { createUserToken } from '../admin/userTokenAdmin';
 import type { CatalogView } from '../catalogView';
+import { rotateKeys } from '../keys/rotateKeys';
 
 export interface UserTokenRequest {
   userId: string;
@@ -30,6 +32,8 @@ export interface AdminOperations {
   listProjects(): Promise<Project[]>;
   enableIntegration(projectId: string, body: EnableIntegrationBody): Promise<AdminIntegration>;
   createUserToken(projectId: string, body: UserTokenRequest): Promise<{ token: string; expiresAt: string }>;
+  /** Re-seals every secret at rest under the current key (a new one in file mode). */
+  rotateKeys(): Promise<RotateKeysResponse>;
   close(): Promise<void>;
 }
 
@@ -47,6 +51,7 @@ export function directAdminOperations(deps: {
     listProjects: () => listAllProjects(deps.db),
     enableIntegration: (projectId, body) => enableIntegration(deps, projectId, body),
     createUserToken: (projectId, body) => createUserToken(deps.db, projectId, body),
+    rotateKeys: () => rotateKeys({ db: deps.db, keyring: deps.keyring }),
     close: deps.close,
   };
 }
@@ -84,6 +89,7 @@ export function httpAdminOperations(baseUrl: string, adminKey: string): AdminOpe
     listProjects: () => call('GET', '/admin/projects'),
     enableIntegration: (projectId, body) => call('POST', `/admin/projects/${projectId}/integrations`, body),
     createUserToken: (projectId, body) => call('POST', `/admin/projects/${projectId}/user-tokens`, body),
+    rotateKeys: () => call('POST', '/admin/keys/rotate'),
     close: async () => {},
   };
 }

@@ -25,7 +25,7 @@ export async function openAdminOperations(config: Config): Promise<AdminOperatio
     return directAdminOperations({
       db: database.db,
       catalog,
-      keyring: loadKeyring(config.dataDir, config.encryptionKey),
+      keyring: loadKeyring(config),
       via: 'PostgreSQL (DATABASE_URL)',
       close: database.close,
     });
@@ -49,7 +49,7 @@ export async function openAdminOperations(config: Config): Promise<AdminOperatio
     return directAdminOperations({
       db: database.db,
       catalog,
-      keyring: loadKeyring(config.dataDir, config.encryptionKey),
+      keyring: loadKeyring(config),
       via: `embedded database in ${path}`,
       close: async () => {
         await database.close();

@@ -32,8 +32,11 @@ Commands:
                                           activate a catalog integration for a project
   token --project <id> --user <userId> --key <private.pem> [--ttl 1h] [--aud <audience>]
                                           print a User Token signed with the project's private key
+  keys rotate [--json]                    re-seal every secret at rest under a new key (file mode) or under
+                                          SWITCHBOARD_ENCRYPTION_KEY (env mode); exits 1 if a value could not be opened
 
-Environment: SWITCHBOARD_DATA_DIR, DATABASE_URL, PORT, HOST mean the same as for the server. While a
+Environment: SWITCHBOARD_DATA_DIR, DATABASE_URL, PORT, HOST, SWITCHBOARD_ENCRYPTION_KEY,
+SWITCHBOARD_PREVIOUS_ENCRYPTION_KEYS mean the same as for the server. While a
 server owns the embedded database, commands go through its admin API.`;
 
 /** Runs one CLI command; returns the process exit code. Errors are printed as one line, never a stack. */
@@ -55,6 +58,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (command === 'integration' && sub === 'enable')
       return await integrationEnable(argv.slice(2), config, io);
     if (command === 'token') return await token(argv.slice(1), config, io);
+    if (command === 'keys' && sub === 'rotate') return await keysRotate(argv.slice(2), config, io);
     io.err(`switchboard: unknown command "${argv.slice(0, 2).join(' ')}"\n\n${usage}`);
     return 2;
   } catch (error) {
@@ -200,4 +204,46 @@ async function token(args: string[], config: ReturnType<typeof loadConfig>, io: 
   );
   io.out(result.token);
   return 0;
+}
+
+async function keysRotate(args: string[], config: ReturnType<typeof loadConfig>, io: CliIo): Promise<number> {
+  const v = parse(args, { json: { type: 'boolean' } });
+  let via = '';
+  const result = await withOperations(config, (ops) => {
+    via = ops.via;
+    return ops.rotateKeys();
+  });
+  if (v.json) {
+    io.out(JSON.stringify(result, null, 2));
+  } else {
+    io.out(`Re-sealed every secret under key ${result.currentKeyId}, via ${via}`);
+    io.out(
+      result.generatedKey
+        ? `  new key generated into the key file; the former current key ${result.previousKeyId} is kept there`
+        : '  key from SWITCHBOARD_ENCRYPTION_KEY',
+    );
+    for (const [table, c] of Object.entries(result.tables)) {
+      io.out(
+        `  ${table.padEnd(18)} ${String(c.resealed).padStart(6)} re-sealed  ${String(c.alreadyCurrent).padStart(6)} already current  ${String(c.retried).padStart(4)} retried`,
+      );
+    }
+  }
+  if (result.unopenable.count === 0) {
+    if (!v.json && !result.generatedKey && config.previousEncryptionKeys.length > 0) {
+      io.out('  nothing needs the previous keys now: remove them from SWITCHBOARD_PREVIOUS_ENCRYPTION_KEYS');
+    }
+    return 0;
+  }
+  io.err(
+    `switchboard: ${result.unopenable.count} value(s) could not be opened and were left untouched${
+      result.unopenable.values.length < result.unopenable.count
+        ? ` (first ${result.unopenable.values.length} listed)`
+        : ''
+    }:`,
+  );
+  for (const u of result.unopenable.values) io.err(`  ${u.table} ${u.id}: ${u.reason}`);
+  io.err(
+    'Add the key they were sealed with (SWITCHBOARD_PREVIOUS_ENCRYPTION_KEYS, or the key file) and run `switchboard keys rotate` again.',
+  );
+  return 1;
 }

@@ -8,6 +8,7 @@
 import { createRequire } from 'node:module';
 import type ConnectSDK from '@useparagon/connect/ConnectSDK';
 import { afterAll, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest';
+import { startFakeProvider } from '../testing/fakeProvider';
 import { call, startTestServer, type TestProject, type TestServer } from '../testing/startTestServer';
 
 /** The part of jsdom this file uses (jsdom ships no type declarations and we add no @types package). */
@@ -34,6 +35,7 @@ interface WireCall {
 const ENABLED = ['slack', 'salesforce', 'stripe'] as const;
 const GLOBALS = ['window', 'document', 'localStorage', 'navigator'] as const;
 
+let provider: Awaited<ReturnType<typeof startFakeProvider>>;
 let server: TestServer;
 let project: TestProject;
 let workflowId: string;
@@ -44,7 +46,8 @@ const wire: WireCall[] = [];
 const instances: ConnectSdkInstance[] = [];
 
 beforeAll(async () => {
-  server = await startTestServer();
+  provider = await startFakeProvider();
+  server = await startTestServer({ extraDefinitions: provider.definitions });
   project = await server.createProject('Acme');
   await project.enable(...ENABLED);
   const created = await call(server, 'POST', `/admin/projects/${project.projectId}/workflows`, {
@@ -97,6 +100,7 @@ afterAll(async () => {
   dom?.window.close();
   for (const name of GLOBALS) Reflect.deleteProperty(globalThis, name);
   await server?.close();
+  await provider?.close();
 });
 
 beforeEach(() => {
@@ -352,6 +356,39 @@ describe('@useparagon/connect 2.4.0 (the official client) against a running Swit
     expect(authenticatedUser(reloaded).userId).toBe('user-restore');
     expect(callsTo('GET', '/me').map((c) => c.status)).toEqual([200]);
     expect(callsTo('GET', '/integrations').map((c) => c.status)).toEqual([200]);
+  });
+
+  test('request(): through the proxy with Content-Type auto, JSON unwrapped; a provider error rejects without logout', async () => {
+    const proxyProject = await server.createProject('Proxy');
+    await proxyProject.enable('fakekey');
+    const token = await proxyProject.token('proxy-user');
+    const installed = await call(server, 'POST', `/projects/${proxyProject.projectId}/sdk/credentials`, {
+      token,
+      body: { integrationId: await proxyProject.integrationId('fakekey'), payload: { apiKey: 'good-key' } },
+    });
+    expect(installed.status).toBe(201);
+    const sdk = newSdk();
+    await sdk.authenticate(proxyProject.projectId, token);
+
+    const before = provider.log.echo.length;
+    const output = await sdk.request('fakekey', '/echo/items?limit=2', {
+      method: 'POST',
+      body: { name: 'Ada' },
+    });
+    expect(output).toMatchObject({ method: 'POST', url: '/echo/items?limit=2' });
+    const seen = provider.log.echo[before]!;
+    expect(seen.headers['x-api-key']).toBe('good-key');
+    expect(seen.headers['content-type']).toBe('application/json');
+    expect(JSON.parse(seen.body.toString())).toEqual({ name: 'Ada' });
+    const sent = wire.find((c) =>
+      c.path.startsWith(`/projects/${proxyProject.projectId}/sdk/proxy/fakekey/`),
+    )!;
+    expect(sent.headers['content-type']).toBe('auto');
+
+    await expect(sdk.request('fakekey', '/echo/status/404', { method: 'GET' })).rejects.toThrow(
+      /upstream 404/,
+    );
+    expect(sdk.getUser().authenticated).toBe(true);
   });
 
   test("a token signed by another project's key is refused with a 401 from our server", async () => {

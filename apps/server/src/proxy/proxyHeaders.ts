@@ -89,3 +89,37 @@ export function withInjected(
   }
   return result;
 }
+
+/**
+ * Upstream response headers never returned: hop-by-hop, framing (Fastify sets its own), cookies of the
+ * provider's domain (they would land on Switchboard's origin) and CORS headers (ours apply).
+ */
+const notReturned = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'content-length',
+  'set-cookie',
+  'strict-transport-security',
+  'alt-svc',
+  'date',
+]);
+
+/** The upstream's response headers to send back to the caller (lower-case names). */
+export function returnedHeaders(
+  upstream: Record<string, string | string[] | undefined>,
+): Record<string, string | string[]> {
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(upstream)) {
+    if (value === undefined) continue;
+    const key = name.toLowerCase();
+    if (notReturned.has(key) || key.startsWith('access-control-')) continue;
+    headers[key] = value;
+  }
+  return headers;
+}

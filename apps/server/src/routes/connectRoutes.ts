@@ -44,6 +44,8 @@ export interface ConnectRouteDeps {
   /** Signs the anti-CSRF cookie of the OAuth popup (an instance secret). */
   nonceSecret: string;
   fetch: typeof fetch;
+  /** Told after a Connected User's credentials change here (install, re-authentication, setup). */
+  onCredentialsChanged?(connectedUserId: string): void;
   now?: () => number;
 }
 
@@ -378,6 +380,7 @@ export function connectRoutes(deps: ConnectRouteDeps): FastifyPluginAsyncZod {
               postInputs: definition.auth.postInputs,
             },
           );
+          deps.onCredentialsChanged?.(session.connectedUserId);
           await finishOAuthSession(db, session.id, { credentialId });
           return sendPage(
             reply,
@@ -528,6 +531,7 @@ export function connectRoutes(deps: ConnectRouteDeps): FastifyPluginAsyncZod {
             validUntil: null,
           },
         );
+        deps.onCredentialsChanged?.(user.id);
         const credential = await findUserCredential(db, user.id, credentialId);
         return reply.status(201).send(presentCredential(credential!));
       },
@@ -570,6 +574,7 @@ export function connectRoutes(deps: ConnectRouteDeps): FastifyPluginAsyncZod {
         const { definition } = await activeIntegration(user, existing.integrationId);
         const values = postSetupValues(definition, request.body.payload);
         await completeCredentialSetup(db, user.id, credentialId, values);
+        deps.onCredentialsChanged?.(user.id);
         const credential = await findUserCredential(db, user.id, credentialId);
         if (!credential) {
           throw new AppError('CREDENTIAL_NOT_FOUND', 404, `credential ${credentialId} is not one of yours.`);

@@ -1,12 +1,16 @@
-import { request as httpRequest } from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createConnectedUserResolver } from '../auth/connectedUserResolver';
 import { createUserTokenVerifier } from '../auth/userTokenVerifier';
+import { createCredentialCache } from '../credentials/credentialCache';
+import { createTokenRefresher } from '../credentials/tokenRefresher';
 import { installErrorHandler } from '../errorHandler';
+import { createUpstreamDispatchers } from '../proxy/upstreamDispatcher';
 import { createActiveIntegrationsCache } from '../sdk/activeIntegrationsCache';
+import { connectViaOAuth, rawRequest } from '../testing/connectViaOAuth';
 import { startFakeProvider } from '../testing/fakeProvider';
-import { call, startTestServer, type TestProject, type TestServer } from '../testing/startTestServer';
+import { startTestServer, type TestProject, type TestServer } from '../testing/startTestServer';
 import { proxyRoutes } from './proxyRoutes';
 
 let provider: Awaited<ReturnType<typeof startFakeProvider>>;
@@ -14,71 +18,8 @@ let server: TestServer;
 let project: TestProject;
 let alice: { token: string; credentialId: string };
 let bob: { token: string; credentialId: string };
-const APP_ORIGIN = 'http://app.example.test';
-let metaCounter = 0;
-
-/** A credential with real sealed tokens, through the popup OAuth flow (as connectRoutes.db.test.ts). */
-async function connectViaOAuth(sub: string) {
-  const token = await project.token(sub);
-  const integrationId = await project.integrationId('fakeoauth');
-  const oauthMetaKeyId = `meta${++metaCounter}`;
-  const nonce = await fetch(
-    `${server.url}/projects/${project.projectId}/sdk/actions/oauth-nonce?action=fakeoauth&integrationId=${integrationId}&originForPostMessage=${APP_ORIGIN}&userToken=${token}`,
-  );
-  const cookie = nonce.headers.get('set-cookie')?.split(';')[0] as string;
-  const query = new URLSearchParams({
-    action: 'fakeoauth',
-    integrationId,
-    oauthMetaKeyId,
-    originForPostMessage: APP_ORIGIN,
-    endUserSuppliedValues: '{}',
-    installOptions: '{}',
-  });
-  const built = await call(
-    server,
-    'GET',
-    `/v2/projects/${project.projectId}/sdk/actions/build-oauth?${query}`,
-    {
-      token,
-    },
-  );
-  const atProvider = await fetch(built.body.redirectUrl, { redirect: 'manual' });
-  await fetch(atProvider.headers.get('location') as string, { headers: { cookie } });
-  const session = await call(
-    server,
-    'GET',
-    `/projects/${project.projectId}/sdk/actions/session-id/${oauthMetaKeyId}`,
-    {
-      token,
-    },
-  );
-  const credentialId = session.body.connectCredentialId as string;
-  expect(credentialId).toMatch(/^[0-9a-f-]{36}$/);
-  return { token, credentialId };
-}
-
-/** A raw HTTP request: the path goes on the wire exactly as given (fetch would normalise `..`). */
-function raw(
-  base: string,
-  method: string,
-  path: string,
-  headers: Record<string, string> = {},
-  body?: Buffer | string,
-): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
-  const { hostname, port } = new URL(base);
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ hostname, port, method, path, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
-      );
-    });
-    req.on('error', reject);
-    if (body !== undefined) req.write(body);
-    req.end();
-  });
-}
+const raw = rawRequest;
+const connect = (sub: string) => connectViaOAuth(server, project, sub);
 
 const proxy = (rest: string, type = 'fakeoauth') => `/projects/${project.projectId}/sdk/proxy/${type}${rest}`;
 const json = (b: Buffer) => JSON.parse(b.toString('utf8'));
@@ -88,8 +29,8 @@ beforeAll(async () => {
   server = await startTestServer({ extraDefinitions: provider.definitions });
   project = await server.createProject('Proxy');
   await project.enable('fakeoauth', 'fakekey');
-  alice = await connectViaOAuth('alice');
-  bob = await connectViaOAuth('bob');
+  alice = await connect('alice');
+  bob = await connect('bob');
 });
 afterAll(async () => {
   await server?.close();
@@ -317,6 +258,7 @@ describe('proxy: refusals', () => {
 
 describe('proxy: timeouts and network errors', () => {
   let app: FastifyInstance;
+  const dispatchers = createUpstreamDispatchers();
   let url: string;
   beforeAll(async () => {
     app = Fastify();
@@ -324,11 +266,16 @@ describe('proxy: timeouts and network errors', () => {
     const verifier = createUserTokenVerifier({ db: server.db });
     await app.register(
       proxyRoutes({
-        db: server.db,
         activeIntegrations: createActiveIntegrationsCache({ db: server.db, catalog: server.catalog }),
-        keyring: server.keyring,
+        credentials: createCredentialCache({ db: server.db }),
+        tokens: createTokenRefresher({
+          db: server.db,
+          keyring: server.keyring,
+          fetch: globalThis.fetch,
+          logger: pino({ level: 'silent' }),
+        }),
+        dispatchers,
         definitionOf: server.definitionOf,
-        fetch: globalThis.fetch,
         resolveConnectedUser: createConnectedUserResolver({ db: server.db, verifier }),
         originOf: () => 'http://127.0.0.1',
         timeoutMs: 200,
@@ -338,6 +285,7 @@ describe('proxy: timeouts and network errors', () => {
   });
   afterAll(async () => {
     await app?.close();
+    await dispatchers.close();
   });
 
   test('a slow upstream answers 504 with a clear JSON error', async () => {

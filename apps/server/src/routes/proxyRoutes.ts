@@ -1,46 +1,53 @@
 import type { IntegrationDefinition } from '@switchboard/catalog';
 import { AppError } from '@switchboard/contracts';
-import { type Database, findCredentialSecrets, listUserCredentials } from '@switchboard/db';
-import {
-  type CredentialSecrets as InjectionValues,
-  injectCredential,
-  type Keyring,
-} from '@switchboard/vault';
+import { type CredentialSecrets as InjectionValues, injectCredential } from '@switchboard/vault';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import type { Kysely } from 'kysely';
+import type { Dispatcher } from 'undici';
 import { z } from 'zod';
 import type { ConnectedUserRef, ConnectedUserResolver } from '../auth/connectedUserResolver';
-import { openCredentialSecrets } from '../connect/credentialSecrets';
-import { AUTO_CONTENT_TYPE, forwardedHeaders, withInjected } from '../proxy/proxyHeaders';
+import type { CredentialCache } from '../credentials/credentialCache';
+import type { OpenedSecrets, RefreshContext, TokenRefresher } from '../credentials/tokenRefresher';
+import { AUTO_CONTENT_TYPE, forwardedHeaders, returnedHeaders, withInjected } from '../proxy/proxyHeaders';
 import { resolveProxyUrl } from '../proxy/proxyTarget';
+import { assertPublicHost, PrivateAddressError } from '../proxy/publicAddress';
+import { defaultRetryPolicy, planRetry, type RetryPolicy } from '../proxy/retryPolicy';
+import { sendUpstream } from '../proxy/sendUpstream';
+import type { UpstreamDispatchers } from '../proxy/upstreamDispatcher';
 import type { ActiveIntegrationsCache } from '../sdk/activeIntegrationsCache';
 import { headerValue, selectCredential } from '../sdk/selectCredential';
 
 export interface ProxyRouteDeps {
-  db: Kysely<Database>;
   activeIntegrations: ActiveIntegrationsCache;
-  keyring: Keyring;
+  credentials: CredentialCache;
+  tokens: TokenRefresher;
+  dispatchers: UpstreamDispatchers;
   definitionOf(type: string): IntegrationDefinition | undefined;
-  fetch: typeof fetch;
   resolveConnectedUser: ConnectedUserResolver;
   originOf(request: FastifyRequest): string;
-  /** Upstream timeout (headers and body); default 30 s. */
+  /** Upstream timeout (headers, then between body chunks); default 30 s. */
   timeoutMs?: number;
+  retryPolicy?: RetryPolicy;
 }
 
 export const PROXY_BODY_LIMIT_BYTES = 10 * 1024 * 1024;
+/** A JSON answer is parsed to be wrapped as `{ output }` only up to this size; larger ones stream raw. */
+const WRAP_LIMIT_BYTES = 20 * 1024 * 1024;
 const DEFAULT_TIMEOUT_MS = 30_000;
 const projectId = z.uuid();
 const routePrefix = /^\/projects\/[^/?]+\/sdk\/proxy\/[^/?]+/;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * The Connect proxy (wire protocol 5.5): `ANY /projects/:projectId/sdk/proxy/:type/*` calls the
  * third-party API as the Connected User, with the credential injected the way the catalog entry says.
  * The path and query are forwarded byte for byte and can never leave the entry's allowed hosts.
+ * A token about to expire is refreshed first; a 401 refreshes once and retries once; 429/5xx are
+ * retried per the retry policy (idempotent methods, or `X-Switchboard-Retry: 1`).
  * Upstream statuses pass through (the official client treats a proxy 401 as "refresh", not logout).
  */
 export function proxyRoutes(deps: ProxyRouteDeps): FastifyPluginAsync {
   const timeoutMs = deps.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const policy = deps.retryPolicy ?? defaultRetryPolicy;
   const users = new WeakMap<FastifyRequest, ConnectedUserRef>();
 
   return async (app) => {
@@ -82,17 +89,23 @@ export function proxyRoutes(deps: ProxyRouteDeps): FastifyPluginAsync {
             `"${type}" is not an active integration of this project.`,
           );
         }
-        const credentials = await listUserCredentials(deps.db, user.id, { integrationId: integration.id });
         const credential = selectCredential(
-          credentials,
+          await deps.credentials.credentialsOf(user.id, integration.id),
           headerValue(request.headers['x-paragon-credential']),
           type,
         );
+        if (credential.status === 'INVALID') {
+          throw new AppError(
+            'CREDENTIAL_INVALID',
+            401,
+            `The ${definition.name} credential ${credential.id} is no longer valid; the user must reconnect ${definition.name}.`,
+          );
+        }
         if (credential.status !== 'VALID') {
           throw new AppError(
             'INTEGRATION_NOT_INSTALLED',
             404,
-            `The ${type} credential ${credential.id} is ${credential.status}; reconnect it first.`,
+            `The ${type} credential ${credential.id} is ${credential.status}; finish connecting it first.`,
           );
         }
 
@@ -101,94 +114,156 @@ export function proxyRoutes(deps: ProxyRouteDeps): FastifyPluginAsync {
         const queryAt = rawUrl.indexOf('?');
         const rawPathWithPrefix = queryAt === -1 ? rawUrl : rawUrl.slice(0, queryAt);
         const rawQuery = queryAt === -1 ? '' : rawUrl.slice(queryAt);
-        const rawPath = rawPathWithPrefix.replace(routePrefix, '');
-        const templateValues = { ...credential.inputs, switchboardOrigin: deps.originOf(request) };
+        const origin = deps.originOf(request);
         const url = resolveProxyUrl({
           definition,
-          rawPath,
+          rawPath: rawPathWithPrefix.replace(routePrefix, ''),
           rawQuery,
           proxyUrl: headerValue(request.headers['x-paragon-proxy-url']),
-          templateValues,
+          templateValues: { ...credential.inputs, switchboardOrigin: origin },
           providerData: credential.providerData as Record<string, string | number | boolean>,
         });
+        if (!definition.local) refusePrivateLiteral(url);
 
-        const stored = await findCredentialSecrets(deps.db, credential.id);
-        if (!stored) {
+        const context: RefreshContext = { credential, definition, integration, origin };
+        let opened = await deps.credentials.secretsOf(credential, deps.tokens.open);
+        if (!opened) {
           throw new AppError(
             'INTEGRATION_NOT_INSTALLED',
             404,
             `The ${type} credential ${credential.id} holds no secrets; reconnect it first.`,
           );
         }
-        const secrets = openCredentialSecrets(deps.keyring, stored.sealed);
-        const values: InjectionValues =
-          secrets.kind === 'oauth2'
-            ? { ...secrets.extraTokens, accessToken: secrets.accessToken }
-            : secrets.fields;
+        if (deps.tokens.needsRefresh(opened.secrets)) opened = await refresh(context, opened);
 
         const method = request.method;
         const body = method === 'GET' || method === 'HEAD' ? undefined : (request.body as Buffer | undefined);
-        const headers = withInjected(
-          forwardedHeaders(request.headers, body),
-          injectCredential(definition, values),
-        );
-        await forward(reply, { url, method, headers, body, raw: isRaw(request) });
+        const baseHeaders = forwardedHeaders(request.headers, body);
+        const dispatcher = definition.local ? deps.dispatchers.local : deps.dispatchers.public;
+        const retryHeader = headerValue(request.headers['x-switchboard-retry'])?.toLowerCase();
+        let retriesDone = 0;
+        let waitedMs = 0;
+        let refreshedAfter401 = false;
+        for (;;) {
+          const headers = withInjected(baseHeaders, injectCredential(definition, injectionValues(opened)));
+          const upstream = await sendUpstream({ url, method, headers, body, dispatcher, timeoutMs });
+          if (
+            upstream.statusCode === 401 &&
+            !refreshedAfter401 &&
+            deps.tokens.canRefresh(context, opened.secrets)
+          ) {
+            await upstream.body.dump();
+            refreshedAfter401 = true;
+            opened = await refresh(context, opened);
+            continue;
+          }
+          const decision =
+            retryHeader === '0'
+              ? ({ retry: false } as const)
+              : planRetry({
+                  method,
+                  optIn: retryHeader === '1' || retryHeader === 'true',
+                  status: upstream.statusCode,
+                  headers: upstream.headers,
+                  rateLimit: definition.api.rateLimit,
+                  retriesDone,
+                  waitedMs,
+                  policy,
+                  nowMs: Date.now(),
+                  random: Math.random,
+                });
+          if (decision.retry) {
+            await upstream.body.dump();
+            await sleep(decision.delayMs);
+            retriesDone += 1;
+            waitedMs += decision.delayMs;
+            continue;
+          }
+          return deliver(reply, upstream, { method, raw: isRaw(request), host: url.host, retriesDone });
+        }
       },
     });
   };
 
-  async function forward(
-    reply: FastifyReply,
-    call: {
-      url: URL;
-      method: string;
-      headers: Record<string, string>;
-      body: Buffer | undefined;
-      raw: boolean;
-    },
-  ): Promise<void> {
-    let response: Response;
-    let bytes: Buffer;
+  /** Refreshes the credential single-flight; a revoked one drops the user's cached credentials. */
+  async function refresh(context: RefreshContext, stale: OpenedSecrets): Promise<OpenedSecrets> {
     try {
-      response = await deps.fetch(call.url, {
-        method: call.method,
-        headers: call.headers,
-        ...(call.body && call.body.length > 0 ? { body: call.body as Uint8Array<ArrayBuffer> } : {}),
-        redirect: 'manual',
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      bytes = Buffer.from(await response.arrayBuffer());
+      const fresh = await deps.tokens.refresh(context, stale);
+      deps.credentials.remember(context.credential, fresh);
+      return fresh;
     } catch (error) {
-      const name = (error as { name?: string }).name;
-      if (name === 'TimeoutError' || name === 'AbortError') {
-        throw new AppError(
-          'PROVIDER_UNREACHABLE',
-          504,
-          `The upstream API (${call.url.host}) did not answer within ${timeoutMs / 1000} s.`,
-        );
-      }
+      if (error instanceof AppError && error.code !== 'CREDENTIAL_REFRESH_FAILED')
+        deps.credentials.invalidateUser(context.credential.connectedUserId);
+      throw error;
+    }
+  }
+
+  async function deliver(
+    reply: FastifyReply,
+    upstream: Dispatcher.ResponseData,
+    call: { method: string; raw: boolean; host: string; retriesDone: number },
+  ): Promise<FastifyReply> {
+    reply.code(upstream.statusCode);
+    reply.headers(returnedHeaders(upstream.headers));
+    if (call.retriesDone > 0) reply.header('x-switchboard-retries', String(call.retriesDone));
+    const contentType = headerValue(upstream.headers['content-type']);
+    const noBody = upstream.statusCode === 204 || upstream.statusCode === 304 || call.method === 'HEAD';
+    if (noBody) {
+      await upstream.body.dump();
+      return reply.send();
+    }
+    const encoded = headerValue(upstream.headers['content-encoding']);
+    const length = Number(headerValue(upstream.headers['content-length']) ?? 0);
+    const wrap =
+      !call.raw &&
+      contentType !== undefined &&
+      /[/+]json\b/i.test(contentType) &&
+      (encoded === undefined || encoded === 'identity') &&
+      length <= WRAP_LIMIT_BYTES;
+    if (!wrap) {
+      if (!contentType) reply.removeHeader('content-type');
+      const declared = headerValue(upstream.headers['content-length']);
+      if (declared !== undefined) reply.header('content-length', declared);
+      return reply.send(upstream.body);
+    }
+    let text: string;
+    try {
+      text = await upstream.body.text();
+    } catch {
       throw new AppError(
         'PROVIDER_UNREACHABLE',
-        502,
-        `The upstream API (${call.url.host}) could not be reached: ${(error as { cause?: { code?: string } }).cause?.code ?? 'network error'}.`,
+        504,
+        `The upstream API (${call.host}) stopped sending its answer midway.`,
       );
     }
-    reply.code(response.status);
-    const contentType = response.headers.get('content-type');
-    const noBody = response.status === 204 || response.status === 304 || call.method === 'HEAD';
-    if (noBody) return reply.send();
-    if (!call.raw && contentType && /[/+]json\b/i.test(contentType) && bytes.length > 0) {
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(bytes.toString('utf8'));
-      } catch {
-        return reply.type(contentType).send(bytes);
-      }
-      return reply.type('application/json; charset=utf-8').send(JSON.stringify({ output: parsed }));
+    let parsed: unknown;
+    try {
+      parsed = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      parsed = undefined;
     }
-    if (contentType) reply.type(contentType);
-    else reply.removeHeader('content-type');
-    return reply.send(bytes);
+    if (parsed === undefined) return reply.send(text);
+    return reply.type('application/json; charset=utf-8').send(`{"output":${JSON.stringify(parsed)}}`);
+  }
+}
+
+function injectionValues(opened: OpenedSecrets): InjectionValues {
+  const { secrets } = opened;
+  return secrets.kind === 'oauth2'
+    ? { ...secrets.extraTokens, accessToken: secrets.accessToken }
+    : secrets.fields;
+}
+
+function refusePrivateLiteral(url: URL): void {
+  try {
+    assertPublicHost(url);
+  } catch (error) {
+    if (!(error instanceof PrivateAddressError)) throw error;
+    throw new AppError(
+      'PROXY_DESTINATION_REFUSED',
+      403,
+      `Proxy request refused: ${url.hostname} is a private, loopback or reserved address, which only local catalog entries may reach.`,
+    );
   }
 }
 

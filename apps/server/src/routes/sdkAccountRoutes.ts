@@ -44,6 +44,8 @@ export interface SdkRouteDeps {
   keyring: Keyring;
   definitionOf(type: string): IntegrationDefinition | undefined;
   fetch: typeof fetch;
+  /** Told after a Connected User's credentials change here (disconnect). */
+  onCredentialsChanged?(connectedUserId: string): void;
   resolveConnectedUser: ConnectedUserResolver;
   originOf(request: FastifyRequest): string;
 }
@@ -300,6 +302,7 @@ export function sdkAccountRoutes(deps: SdkRouteDeps): FastifyPluginAsyncZod {
           }
         }
         const deletedCredentialIds = await deleteUserCredentials(db, user.id, integration.id, target);
+        deps.onCredentialsChanged?.(user.id);
         if (deletedCredentialIds.length === 0) {
           throw new AppError(
             'INTEGRATION_NOT_INSTALLED',

@@ -5,7 +5,13 @@ import {
   type IntegrationDefinitionInput,
 } from '@switchboard/catalog';
 
-export type TokenMode = 'ok' | 'html' | 'server-error' | 'invalid-grant' | 'no-access-token';
+export type TokenMode =
+  | 'ok'
+  | 'html'
+  | 'server-error'
+  | 'invalid-grant'
+  | 'no-access-token'
+  | 'no-refresh-token';
 
 /** What the fake provider received, for assertions. */
 export interface FakeProviderLog {
@@ -33,7 +39,19 @@ export interface EchoRecord {
  */
 export async function startFakeProvider() {
   const log: FakeProviderLog = { authorize: [], token: [], revoke: [], verify: [], echo: [], requests: 0 };
-  const state = { consent: 'approve' as 'approve' | 'deny', tokenMode: 'ok' as TokenMode, issued: 0 };
+  const state = {
+    consent: 'approve' as 'approve' | 'deny',
+    tokenMode: 'ok' as TokenMode,
+    issued: 0,
+    /** `/echo/auth/…` accepts only access tokens issued at or after this number (older ones get 401). */
+    acceptFrom: 0,
+    /** How long the token endpoint takes to answer (so concurrent refreshes overlap). */
+    tokenDelayMs: 0,
+    /** Lifetime of issued access tokens. */
+    expiresIn: 3600,
+  };
+  /** Calls so far per `/echo/flaky/<key>/…` key. */
+  const flaky = new Map<string, number>();
 
   const body = (request: IncomingMessage) =>
     new Promise<string>((resolve) => {
@@ -67,6 +85,30 @@ export async function startFakeProvider() {
         body: await bytes(request),
       };
       log.echo.push(record);
+      const issuedNumber = Number(
+        /^Bearer access-(\d+)$/.exec(request.headers.authorization ?? '')?.[1] ?? 0,
+      );
+      if (url.pathname.startsWith('/echo/auth/') && (issuedNumber === 0 || issuedNumber < state.acceptFrom))
+        return json(401, { error: 'invalid_token' });
+      // `/echo/flaky/<key>/<n>`: the first n calls per key answer ?status= (default 503), with
+      // ?retryAfter= as Retry-After when given; later calls succeed.
+      const flakyMatch = /^\/echo\/flaky\/([^/]+)\/(\d+)/.exec(url.pathname);
+      if (flakyMatch) {
+        const seen = (flaky.get(flakyMatch[1] as string) ?? 0) + 1;
+        flaky.set(flakyMatch[1] as string, seen);
+        if (seen <= Number(flakyMatch[2])) {
+          const retryAfter = url.searchParams.get('retryAfter');
+          const reset = url.searchParams.get('reset');
+          response.writeHead(Number(url.searchParams.get('status') ?? 503), {
+            'content-type': 'application/json',
+            ...(retryAfter ? { 'retry-after': retryAfter } : {}),
+            // The reset header fakeoauth declares in its catalog entry (seconds until the window resets).
+            ...(reset ? { 'x-fake-ratelimit-reset': reset } : {}),
+          });
+          return response.end(JSON.stringify({ error: 'try again', attempt: seen }));
+        }
+        return json(200, { ok: true, attempt: seen });
+      }
       const status = /^\/echo\/status\/(\d{3})/.exec(url.pathname)?.[1];
       if (status) return json(Number(status), { error: `upstream ${status}` });
       if (url.pathname.startsWith('/echo/slow')) {
@@ -108,6 +150,7 @@ export async function startFakeProvider() {
     if (url.pathname === '/token' && request.method === 'POST') {
       const form = new URLSearchParams(await body(request));
       log.token.push({ form, authorization: request.headers.authorization });
+      if (state.tokenDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, state.tokenDelayMs));
       if (state.tokenMode === 'html') {
         response.writeHead(200, { 'content-type': 'text/html' });
         response.end('<html><body>Sign in to continue</body></html>');
@@ -120,9 +163,9 @@ export async function startFakeProvider() {
       state.issued += 1;
       return json(200, {
         access_token: `access-${state.issued}`,
-        refresh_token: `refresh-${state.issued}`,
+        ...(state.tokenMode === 'no-refresh-token' ? {} : { refresh_token: `refresh-${state.issued}` }),
         token_type: 'bearer',
-        expires_in: 3600,
+        expires_in: state.expiresIn,
         scope: 'read write',
       });
     }
@@ -174,7 +217,11 @@ export async function startFakeProvider() {
       pkce: true,
       refresh: { refreshToken: 'always', rotates: true },
     },
-    api: { baseUrl: base, allowedHosts: ['127.0.0.1'] },
+    api: {
+      baseUrl: base,
+      allowedHosts: ['127.0.0.1'],
+      rateLimit: { resetHeader: { name: 'X-Fake-RateLimit-Reset', unit: 'seconds' } },
+    },
     account: {
       request: { method: 'GET', url: '/me' },
       providerId: { identity: 'id' },

@@ -13,7 +13,7 @@ import type { Kysely } from 'kysely';
 import pino from 'pino';
 import { enableIntegration } from '../admin/integrationAdmin';
 import { createProject } from '../admin/projectAdmin';
-import { buildApp } from '../buildApp';
+import { type AppDeps, buildApp } from '../buildApp';
 import type { CatalogView } from '../catalogView';
 import { closeGracefully } from '../closeGracefully';
 import { createCatalogView } from '../createCatalogView';
@@ -69,6 +69,14 @@ export async function startTestServer(
     extraDefinitions?: IntegrationDefinition[];
     /** A fixed port (when a peer must know the callback URL before the server starts); default ephemeral. */
     port?: number;
+    /** Proxy tuning: short timeouts and retry delays, an injected DNS resolver. */
+    proxy?: AppDeps['proxy'];
+    /** The background refresh sweep's interval; default off (0) in tests. */
+    refreshSweepMs?: number;
+    /** Where logs go (e.g. a capturing pino instance); default silent, or TEST_LOG_LEVEL. */
+    logger?: AppDeps['logger'];
+    /** The keyring to seal with (e.g. a file keyring, to rotate keys); default one in-memory key. */
+    keyring?: Keyring;
   } = {},
 ): Promise<TestServer> {
   const database = await openTestDatabase();
@@ -79,7 +87,8 @@ export async function startTestServer(
   ];
   const catalog = createCatalogView(definitions);
   const adminKey = `sba_${randomBytes(24).toString('base64url')}`;
-  const keyring = createKeyring({ keys: [{ id: 'test', key: randomBytes(32) }], currentKeyId: 'test' });
+  const keyring =
+    options.keyring ?? createKeyring({ keys: [{ id: 'test', key: randomBytes(32) }], currentKeyId: 'test' });
   let demo: { projectId: string; privateKeyPem: string } | undefined;
   if (options.development) {
     const project = await createProject(database.db, { name: 'Development' });
@@ -91,7 +100,7 @@ export async function startTestServer(
     db: database.db,
     catalog,
     definitionOf: (type) => definitions.find((d) => d.type === type),
-    logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    logger: options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     adminKey,
     keyring,
     publicUrl: undefined,
@@ -99,6 +108,8 @@ export async function startTestServer(
     demo,
     development,
     version: 'test',
+    ...(options.proxy ? { proxy: options.proxy } : {}),
+    refreshSweepMs: options.refreshSweepMs ?? 0,
   });
   await app.listen({ host: '127.0.0.1', port: options.port ?? 0 });
   const address = app.server.address();
