@@ -1,10 +1,12 @@
 // Process and scratch-resource handling shared by the bench scripts: children are stopped and
 // temporary directories and databases removed on normal end, error, SIGINT/SIGTERM or when the
 // time budget runs out.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export function installCleanup(budgetMs) {
   const children = new Set();
@@ -43,6 +45,10 @@ export function installCleanup(budgetMs) {
       const dir = mkdtempSync(join(tmpdir(), prefix));
       dirs.push(dir);
       return dir;
+    },
+    /** Removes `dir` (made elsewhere, e.g. under node_modules/.cache) at cleanup. */
+    removeDir(dir) {
+      dirs.push(dir);
     },
     /** A fresh database on the server of `adminUrl`, or `{ skipped: reason }` when unreachable. */
     async scratchDatabase(adminUrl) {
@@ -91,4 +97,100 @@ export async function stopChild(child) {
   const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
   await exited;
   clearTimeout(timer);
+}
+
+// ---- the server as a child process with extra catalog entries (apps/server/src/testing/serverProcessMain.ts) ----
+
+const BUNDLE_PREFIX = 'switchboard-server-process-';
+
+/**
+ * Bundles apps/server/src/testing/serverProcessMain.ts as scripts/build.mjs bundles the server (workspace
+ * packages inlined from source, npm packages left as imports) into node_modules/.cache — where Node
+ * resolves those imports — and removes it at cleanup. Returns the bundle's path; run it with
+ * `startServerProcess`. Its extra catalog entries come from SWITCHBOARD_TEST_EXTRA_DEFINITIONS.
+ */
+export async function bundleServerProcess(cleanup) {
+  const { build } = await import('esbuild');
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  const cache = join(root, 'node_modules', '.cache');
+  mkdirSync(cache, { recursive: true });
+  // The pid in the name lets spawnServerProcess (tests) remove bundles whose process is gone.
+  const dir = mkdtempSync(join(cache, `${BUNDLE_PREFIX}${process.pid}-`));
+  cleanup.removeDir(dir);
+  const file = join(dir, 'serverProcessMain.mjs');
+  await build({
+    entryPoints: [join(root, 'apps/server/src/testing/serverProcessMain.ts')],
+    outfile: file,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    sourcemap: true,
+    logLevel: 'warning',
+    plugins: [
+      {
+        name: 'npm-packages-external',
+        setup(b) {
+          b.onResolve({ filter: /^[^./]/ }, (args) =>
+            args.path.startsWith('@switchboard/') ? undefined : { path: args.path, external: true },
+          );
+        },
+      },
+    ],
+  });
+  return file;
+}
+
+/**
+ * Spawns `node <args>` for a server that prints one `{"url": ..., "pid": ...}` line on stdout when it
+ * listens (serverProcessMain, or a bench's own role); resolves `{ url, pid, child, stop }` then.
+ * The child's environment is PATH plus `env` only (an exported DATABASE_URL never leaks into a PGlite
+ * run). An IPC channel is the child's lifeline: serverProcessMain stops when it closes.
+ */
+export async function startServerProcess(cleanup, label, args, env, timeoutMs = 60_000) {
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  const child = spawn(process.execPath, args, {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  child.channel?.unref();
+  cleanup.children.add(child);
+  child.once('exit', () => cleanup.children.delete(child));
+  let output = '';
+  const record = (chunk) => {
+    output = (output + chunk).slice(-4000);
+  };
+  child.stderr.on('data', record);
+  const ready = await new Promise((resolve, reject) => {
+    let pending = '';
+    let settled = false;
+    const fail = (reason) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      reject(new Error(`${label} ${reason}:\n${output}`));
+    };
+    const timer = setTimeout(() => {
+      fail(`did not listen within ${timeoutMs / 1000} s`);
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    child.once('exit', (code, signal) => fail(`exited (${signal ?? `code ${code}`}) before listening`));
+    child.once('error', (error) => fail(`could not be spawned (${error.message})`));
+    child.stdout.on('data', (chunk) => {
+      record(chunk);
+      if (settled) return;
+      pending += chunk;
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) {
+        if (!line.startsWith('{"url"')) continue;
+        settled = true;
+        clearTimeout(timer);
+        resolve(JSON.parse(line));
+        return;
+      }
+    });
+  });
+  return { url: ready.url, pid: ready.pid, child, stop: () => stopChild(child), output: () => output };
 }

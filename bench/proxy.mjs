@@ -1,0 +1,371 @@
+// The Connect proxy's overhead: the same small upstream call made directly, through a bare undici
+// pass-through (the ceiling for any Node proxy here) and through Switchboard's proxy with a connected
+// API-key credential, on PGlite and on PostgreSQL, in one run on one machine. Prints figures; never
+// passes or fails. See bench/README.md.
+//
+//   node bench/proxy.mjs             BENCH_SECONDS=10 (measured), BENCH_WARMUP_SECONDS=2,
+//                                    BENCH_CONNECTIONS=10, BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/test
+//
+// Every server is a separate child process; autocannon (the load) runs in this one.
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import { availableParallelism, cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { isDeepStrictEqual } from 'node:util';
+import { bundleServerProcess, installCleanup, startServerProcess } from './benchProcesses.mjs';
+
+const UPSTREAM_ROLE = '--upstream-server';
+const PASSTHROUGH_ROLE = '--passthrough-server';
+const ITEMS_PATH = '/v1/items?limit=10';
+const TYPE = 'benchapi';
+
+if (process.argv.includes(UPSTREAM_ROLE)) await upstreamServer();
+else if (process.argv.includes(PASSTHROUGH_ROLE)) await passThroughServer();
+else await main();
+
+// ---- child roles ----
+
+/** The provider: `GET /v1/items?limit=n` → a small JSON page; `/verify` for the API-key install. */
+async function upstreamServer() {
+  const apiKey = process.env.BENCH_API_KEY;
+  const pages = new Map();
+  const page = (limit) => {
+    if (!pages.has(limit)) {
+      const data = Array.from({ length: limit }, (_, i) => ({ id: i + 1, name: `item ${i + 1}` }));
+      pages.set(limit, JSON.stringify({ data, next: null }));
+    }
+    return pages.get(limit);
+  };
+  const server = createServer((request, response) => {
+    request.resume();
+    const send = (status, body) => {
+      response.writeHead(status, {
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': Buffer.byteLength(body),
+      });
+      response.end(body);
+    };
+    // Every call must carry the key: a proxy that failed to inject it shows up as non-2xx.
+    if (request.headers['x-api-key'] !== apiKey) return send(401, '{"error":"missing or wrong X-Api-Key"}');
+    const url = new URL(request.url ?? '/', 'http://upstream');
+    if (url.pathname === '/verify') return send(200, '{"account":"bench-account"}');
+    if (url.pathname === '/v1/items') {
+      const limit = Math.min(100, Math.max(1, Number(url.searchParams.get('limit')) || 10));
+      return send(200, page(limit));
+    }
+    send(404, '{"error":"not found"}');
+  });
+  await listenAndAnnounce(server);
+}
+
+/**
+ * The ceiling: a node:http server forwarding method, path, headers and body with undici's request()
+ * over a keep-alive Agent, streaming the answer back. No auth, no database, no header policy.
+ */
+async function passThroughServer() {
+  const { Agent, request } = await import('undici');
+  const upstream = new URL(process.env.BENCH_UPSTREAM_URL).origin;
+  const agent = new Agent({ keepAliveTimeout: 30_000 });
+  const hopByHop = new Set([
+    'connection',
+    'keep-alive',
+    'proxy-connection',
+    'proxy-authenticate',
+    'proxy-authorization',
+    'te',
+    'trailer',
+    'transfer-encoding',
+    'upgrade',
+    'host',
+  ]);
+  const without = (headers) => {
+    const kept = {};
+    for (const [name, value] of Object.entries(headers)) if (!hopByHop.has(name)) kept[name] = value;
+    return kept;
+  };
+  const server = createServer(async (req, res) => {
+    try {
+      const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
+      const answer = await request(`${upstream}${req.url}`, {
+        dispatcher: agent,
+        method: req.method,
+        headers: without(req.headers),
+        body: hasBody ? req : undefined,
+      });
+      res.writeHead(answer.statusCode, without(answer.headers));
+      // .pipe() rather than stream.pipeline(): the same streaming, without pipeline's per-request
+      // bookkeeping, which costs a quarter of this server's throughput on small answers.
+      answer.body.once('error', () => res.destroy());
+      res.once('close', () => {
+        if (!res.writableFinished) answer.body.destroy();
+      });
+      answer.body.pipe(res);
+    } catch (error) {
+      if (res.headersSent) res.destroy();
+      else {
+        res.writeHead(502, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: String(error?.message ?? error) }));
+      }
+    }
+  });
+  await listenAndAnnounce(server);
+}
+
+/** Listens on an ephemeral port and prints the line startServerProcess waits for; SIGTERM stops it. */
+async function listenAndAnnounce(server) {
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const stop = () => {
+    server.close(() => process.exit(0));
+    server.closeAllConnections();
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  process.once('disconnect', stop);
+  process.stdout.write(
+    `${JSON.stringify({ url: `http://127.0.0.1:${server.address().port}`, pid: process.pid })}\n`,
+  );
+}
+
+// ---- the bench ----
+
+async function main() {
+  const seconds = positive('BENCH_SECONDS', 10);
+  const warmup = positive('BENCH_WARMUP_SECONDS', 2);
+  const connections = positive('BENCH_CONNECTIONS', 10);
+  const pgAdminUrl = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  // Six targets, each warm-up + measurement; plus starts, set-up and generous slack.
+  const cleanup = installCleanup((6 * (seconds + warmup) + 180) * 1000);
+  const self = fileURLToPath(import.meta.url);
+
+  const { default: autocannon } = await import('autocannon');
+  const bundle = await bundleServerProcess(cleanup);
+
+  console.log(
+    `proxy: GET ${ITEMS_PATH} — ${connections} connections, ${warmup} s warm-up + ${seconds} s measured per target`,
+  );
+  console.log(
+    `machine: ${availableParallelism()} CPUs (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}`,
+  );
+
+  const rows = [];
+  const notes = [];
+
+  /** Warm-up, then the measured run; latencies of 2xx answers recorded exactly (autocannon's are whole ms). */
+  async function measure(target, url, headers) {
+    const options = { url, connections, headers };
+    await autocannon({ ...options, duration: warmup });
+    const samples = [];
+    const run = autocannon({ ...options, duration: seconds });
+    run.on('response', (_client, statusCode, _bytes, responseTime) => {
+      if (statusCode >= 200 && statusCode < 300) samples.push(responseTime);
+    });
+    const result = await run;
+    const sorted = Float64Array.from(samples).sort();
+    rows.push({
+      target,
+      rps: result.requests.average,
+      p50: percentile(sorted, 50),
+      p99: percentile(sorted, 99),
+      mean: sorted.reduce((sum, v) => sum + v, 0) / (sorted.length || 1),
+      autocannon: `${result.latency.p50}/${result.latency.p99}/${result.latency.average.toFixed(2)}`,
+      total: result.requests.total,
+      bad: result.non2xx + result.errors + result.timeouts,
+    });
+  }
+
+  try {
+    const apiKey = `bench_${randomBytes(16).toString('hex')}`;
+    const upstream = await startServerProcess(cleanup, 'upstream', [self, UPSTREAM_ROLE], {
+      BENCH_API_KEY: apiKey,
+    });
+    const expected = await fetch(`${upstream.url}${ITEMS_PATH}`, { headers: { 'x-api-key': apiKey } });
+    const upstreamBody = await expected.text();
+    if (expected.status !== 200) throw new Error(`upstream answered ${expected.status}: ${upstreamBody}`);
+    notes.push(`upstream answer: 200, ${Buffer.byteLength(upstreamBody)} B of JSON`);
+    const keyHeaders = { 'x-api-key': apiKey, accept: 'application/json' };
+
+    // (a) Direct.
+    await expectAnswer('direct', `${upstream.url}${ITEMS_PATH}`, keyHeaders, (body) => body === upstreamBody);
+    await measure('direct', `${upstream.url}${ITEMS_PATH}`, keyHeaders);
+
+    // (b) The undici pass-through.
+    const passThrough = await startServerProcess(cleanup, 'pass-through', [self, PASSTHROUGH_ROLE], {
+      BENCH_UPSTREAM_URL: upstream.url,
+    });
+    await expectAnswer(
+      'pass-through',
+      `${passThrough.url}${ITEMS_PATH}`,
+      keyHeaders,
+      (body) => body === upstreamBody,
+    );
+    await measure('undici pass-through', `${passThrough.url}${ITEMS_PATH}`, keyHeaders);
+    await passThrough.stop();
+
+    // (c) Switchboard on the embedded PGlite, then (d) on PostgreSQL in a scratch database.
+    const databases = [['PGlite', {}]];
+    const scratch = await cleanup.scratchDatabase(pgAdminUrl);
+    if (scratch.skipped) notes.push(`PostgreSQL skipped: ${scratch.skipped}`);
+    else databases.push(['PostgreSQL', { DATABASE_URL: scratch.url }]);
+    for (const [database, env] of databases) {
+      const adminKey = `sba_${randomBytes(24).toString('base64url')}`;
+      const server = await startServerProcess(cleanup, `switchboard (${database})`, [bundle], {
+        SWITCHBOARD_DATA_DIR: cleanup.tempDir('switchboard-bench-proxy-'),
+        SWITCHBOARD_ADMIN_KEY: adminKey,
+        SWITCHBOARD_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+        SWITCHBOARD_DEVELOPMENT: '0',
+        SWITCHBOARD_TEST_EXTRA_DEFINITIONS: JSON.stringify([benchEntry(upstream.url)]),
+        HOST: '127.0.0.1',
+        PORT: '0',
+        LOG_LEVEL: 'warn',
+        ...env,
+      });
+      const { url, headers } = await connectedUser(server.url, adminKey, apiKey);
+      const raw = { ...headers, 'x-paragon-use-raw-response': '1' };
+      await expectAnswer(`switchboard (${database})`, url, headers, (body) =>
+        isDeepStrictEqual(JSON.parse(body), { output: JSON.parse(upstreamBody) }),
+      );
+      await expectAnswer(`switchboard (${database}, raw)`, url, raw, (body) => body === upstreamBody);
+      await measure(`switchboard (${database})`, url, headers);
+      await measure(`switchboard (${database}, raw)`, url, raw);
+      await server.stop();
+    }
+    await upstream.stop();
+  } finally {
+    await cleanup.run();
+  }
+
+  printTable(rows);
+  for (const note of notes) console.log(note);
+}
+
+/** The catalog entry the Switchboard processes get: API key in X-Api-Key, base URL = the upstream. */
+function benchEntry(baseUrl) {
+  return {
+    type: TYPE,
+    name: 'Bench API',
+    brandColor: '#336699',
+    icon: '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"><rect width="1" height="1"/></svg>',
+    category: 'crm',
+    description: 'The local upstream of bench/proxy.mjs.',
+    overview: 'Bench provider.',
+    docsUrl: 'https://example.com/docs',
+    local: true,
+    auth: {
+      type: 'apiKey',
+      fields: [{ id: 'apiKey', title: 'API key', secret: true }],
+      injection: { type: 'header', name: 'X-Api-Key', value: '{{apiKey}}' },
+      verification: { method: 'GET', url: '/verify' },
+    },
+    api: { baseUrl, allowedHosts: ['127.0.0.1'] },
+    account: { providerId: { identity: 'account' }, providerData: {} },
+  };
+}
+
+/**
+ * Through the public APIs, as a customer would: a project and its integration (admin API), a User
+ * Token signed with the project's key, and the API-key install (SDK API). Returns the proxy request.
+ */
+async function connectedUser(baseUrl, adminKey, apiKey) {
+  const json = async (method, path, token, body) => {
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(10_000),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text}`);
+    return JSON.parse(text);
+  };
+  const project = await json('POST', '/admin/projects', adminKey, { name: 'Proxy bench' });
+  const integration = await json('POST', `/admin/projects/${project.projectId}/integrations`, adminKey, {
+    type: TYPE,
+  });
+  const { SignJWT, importPKCS8 } = await import('jose');
+  const key = await importPKCS8(project.signingKey, 'RS256');
+  const now = Math.floor(Date.now() / 1000);
+  const userToken = await new SignJWT({})
+    .setProtectedHeader({ alg: 'RS256', typ: 'JWT' })
+    .setSubject('bench-user')
+    .setIssuedAt(now)
+    .setExpirationTime(now + 4 * 3600)
+    .sign(key);
+  await json('POST', `/projects/${project.projectId}/sdk/credentials`, userToken, {
+    integrationId: integration.id,
+    payload: { apiKey },
+  });
+  return {
+    url: `${baseUrl}/projects/${project.projectId}/sdk/proxy/${TYPE}${ITEMS_PATH}`,
+    headers: { authorization: `Bearer ${userToken}`, accept: 'application/json' },
+  };
+}
+
+/** One request before measuring: the answer must be the upstream's, or the figures would mean nothing. */
+async function expectAnswer(label, url, headers, check) {
+  const response = await fetch(url, { headers, signal: AbortSignal.timeout(10_000) });
+  const body = await response.text();
+  let ok = false;
+  try {
+    ok = response.status === 200 && check(body);
+  } catch {
+    // not JSON
+  }
+  if (!ok)
+    throw new Error(`${label}: GET ${url} answered ${response.status} with an unexpected body: ${body}`);
+}
+
+function percentile(sorted, p) {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+function printTable(rows) {
+  const baseline = rows.find((r) => r.target === 'undici pass-through');
+  const header = [
+    'target',
+    'requests/s',
+    'p50 ms',
+    'p99 ms',
+    'mean ms',
+    'autocannon p50/p99/mean',
+    'requests',
+    'non-2xx/errors',
+    'vs pass-through',
+    '+p50 ms',
+    '+mean ms',
+  ];
+  const lines = rows.map((r) => {
+    const compared = baseline && r.target.startsWith('switchboard');
+    return [
+      r.target,
+      r.rps.toFixed(0),
+      r.p50.toFixed(2),
+      r.p99.toFixed(2),
+      r.mean.toFixed(2),
+      r.autocannon,
+      String(r.total),
+      String(r.bad),
+      compared ? (r.rps / baseline.rps).toFixed(2) : '',
+      compared ? signed(r.p50 - baseline.p50) : '',
+      compared ? signed(r.mean - baseline.mean) : '',
+    ];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const format = (cells) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  console.log();
+  console.log(format(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const line of lines) console.log(format(line));
+  console.log();
+}
+
+function signed(value) {
+  return `${value >= 0 ? '+' : ''}${value.toFixed(2)}`;
+}
+
+function positive(name, fallback) {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number`);
+  return value;
+}
