@@ -189,9 +189,14 @@ async function main() {
     await measure('direct', `${upstream.url}${ITEMS_PATH}`, keyHeaders);
 
     // (b) The undici pass-through.
-    const passThrough = await startServerProcess(cleanup, 'pass-through', [self, PASSTHROUGH_ROLE], {
-      BENCH_UPSTREAM_URL: upstream.url,
-    });
+    const passThrough = await startServerProcess(
+      cleanup,
+      'pass-through',
+      [...cpuProfile(), self, PASSTHROUGH_ROLE],
+      {
+        BENCH_UPSTREAM_URL: upstream.url,
+      },
+    );
     await expectAnswer(
       'pass-through',
       `${passThrough.url}${ITEMS_PATH}`,
@@ -208,17 +213,22 @@ async function main() {
     else databases.push(['PostgreSQL', { DATABASE_URL: scratch.url }]);
     for (const [database, env] of databases) {
       const adminKey = `sba_${randomBytes(24).toString('base64url')}`;
-      const server = await startServerProcess(cleanup, `switchboard (${database})`, [bundle], {
-        SWITCHBOARD_DATA_DIR: cleanup.tempDir('switchboard-bench-proxy-'),
-        SWITCHBOARD_ADMIN_KEY: adminKey,
-        SWITCHBOARD_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-        SWITCHBOARD_DEVELOPMENT: '0',
-        SWITCHBOARD_TEST_EXTRA_DEFINITIONS: JSON.stringify([benchEntry(upstream.url)]),
-        HOST: '127.0.0.1',
-        PORT: '0',
-        LOG_LEVEL: 'warn',
-        ...env,
-      });
+      const server = await startServerProcess(
+        cleanup,
+        `switchboard (${database})`,
+        [...cpuProfile(), bundle],
+        {
+          SWITCHBOARD_DATA_DIR: cleanup.tempDir('switchboard-bench-proxy-'),
+          SWITCHBOARD_ADMIN_KEY: adminKey,
+          SWITCHBOARD_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+          SWITCHBOARD_DEVELOPMENT: '0',
+          SWITCHBOARD_TEST_EXTRA_DEFINITIONS: JSON.stringify([benchEntry(upstream.url)]),
+          HOST: '127.0.0.1',
+          PORT: '0',
+          LOG_LEVEL: 'warn',
+          ...env,
+        },
+      );
       const { url, headers } = await connectedUser(server.url, adminKey, apiKey);
       const raw = { ...headers, 'x-paragon-use-raw-response': '1' };
       await expectAnswer(`switchboard (${database})`, url, headers, (body) =>
@@ -236,6 +246,12 @@ async function main() {
 
   printTable(rows);
   for (const note of notes) console.log(note);
+}
+
+/** BENCH_CPU_PROFILE_DIR=<dir>: the pass-through and Switchboard processes write V8 CPU profiles there on exit. */
+function cpuProfile() {
+  const dir = process.env.BENCH_CPU_PROFILE_DIR;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
 }
 
 /** The catalog entry the Switchboard processes get: API key in X-Api-Key, base URL = the upstream. */

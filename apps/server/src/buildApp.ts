@@ -80,6 +80,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   app.addHook('onResponse', async (request, reply) => {
+    if (request.log.level !== 'debug' && request.log.level !== 'trace') return;
     request.log.debug(
       {
         method: request.method,

@@ -77,16 +77,10 @@ export function forwardedHeaders(
   return headers;
 }
 
-/** Sets `injected` over `headers`, replacing any caller header of the same name (case-insensitively). */
-export function withInjected(
-  headers: Record<string, string>,
-  injected: Record<string, string>,
-): Record<string, string> {
-  const result = { ...headers };
-  for (const [name, value] of Object.entries(injected)) {
-    delete result[name.toLowerCase()];
-    result[name.toLowerCase()] = value;
-  }
+/** Header names lower-cased, so that spreading them over forwardedHeaders() replaces a caller's header. */
+export function lowerCaseNames(headers: Record<string, string>): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const name in headers) result[name.toLowerCase()] = headers[name] as string;
   return result;
 }
 

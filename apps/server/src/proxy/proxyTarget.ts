@@ -31,29 +31,16 @@ function checkRawQuery(query: string, what: string): void {
 }
 
 /**
- * The upstream URL of a proxy call: the entry's API base URL + `rawPath` + `rawQuery`, byte for byte
- * (no re-encoding), or the caller's `X-Paragon-Proxy-Url` when its host is one the entry allows.
- * Every refusal is a 400 that says why, raised before any upstream request.
+ * The entry's API base URL for one credential, refused unless it is on an allowed host. The proxy
+ * caches it per credential: it depends only on the entry, the credential's inputs and providerData.
  */
-export function resolveProxyUrl(input: {
+export function resolveAllowedBase(input: {
   definition: IntegrationDefinition;
-  rawPath: string;
-  rawQuery: string;
-  proxyUrl: string | undefined;
   templateValues: TemplateValues;
   providerData: Readonly<Record<string, string | number | boolean>>;
 }): URL {
-  const { definition, templateValues } = input;
-  if (input.proxyUrl !== undefined) return resolveFullUrl(definition, input.proxyUrl, templateValues);
-
-  const { rawPath, rawQuery } = input;
-  if (!rawPath.startsWith('/')) refuse('the path must start with "/"');
-  if (rawPath.startsWith('//') || schemeLike.test(rawPath))
-    refuse('the path must be relative to the API base URL, not an absolute URL');
-  checkRawPath(rawPath, 'the path');
-  checkRawQuery(rawQuery, 'the');
-
-  const base = resolveBaseUrl(definition, templateValues, input.providerData);
+  const { definition } = input;
+  const base = resolveBaseUrl(definition, input.templateValues, input.providerData);
   if (base === undefined) {
     throw new AppError(
       'PROVIDER_UNREACHABLE',
@@ -62,19 +49,48 @@ export function resolveProxyUrl(input: {
     );
   }
   const baseUrl = new URL(base);
-  const basePath = baseUrl.pathname.replace(/\/+$/, '');
+  if (!isAllowedRequestUrl(definition, baseUrl, input.templateValues))
+    refuse(`the API base URL is not on an allowed host of ${definition.name}`);
+  return baseUrl;
+}
+
+/**
+ * The upstream URL of a proxy call: the allowed base URL + `rawPath` + `rawQuery`, byte for byte
+ * (no re-encoding), or the caller's `X-Paragon-Proxy-Url` when its host is one the entry allows.
+ * Every refusal is a 400 that says why, raised before any upstream request.
+ */
+export function resolveProxyUrl(input: {
+  definition: IntegrationDefinition;
+  /** From resolveAllowedBase; needed unless `proxyUrl` is given. */
+  base: URL | undefined;
+  rawPath: string;
+  rawQuery: string;
+  proxyUrl: string | undefined;
+  templateValues: TemplateValues;
+}): URL {
+  const { definition, templateValues, base } = input;
+  if (input.proxyUrl !== undefined) return resolveFullUrl(definition, input.proxyUrl, templateValues);
+
+  const { rawPath, rawQuery } = input;
+  if (!base) throw new Error('resolveProxyUrl: the base URL is required without a proxy URL');
+  if (!rawPath.startsWith('/')) refuse('the path must start with "/"');
+  if (rawPath.startsWith('//') || schemeLike.test(rawPath))
+    refuse('the path must be relative to the API base URL, not an absolute URL');
+  checkRawPath(rawPath, 'the path');
+  checkRawQuery(rawQuery, 'the');
+
+  const basePath = base.pathname.replace(/\/+$/, '');
   const expected = `${basePath}${rawPath}`;
-  const url = URL.parse(`${baseUrl.origin}${expected}${rawQuery}`);
+  const url = URL.parse(`${base.origin}${expected}${rawQuery}`);
   // Backstop: the URL parser must not have changed anything (normalised a segment, moved the host).
+  // The origin is the allowed base's, so the URL is on an allowed host too.
   if (
     !url ||
-    url.origin !== baseUrl.origin ||
+    url.origin !== base.origin ||
     url.pathname !== expected ||
     url.search !== rawQuery.replace(/^\?$/, '')
   )
     refuse('the path does not stay under the API base URL');
-  if (!isAllowedRequestUrl(definition, url as URL, templateValues))
-    refuse(`the API base URL is not on an allowed host of ${definition.name}`);
   return url as URL;
 }
 

@@ -3,12 +3,11 @@ import { AppError } from '@switchboard/contracts';
 import { type CredentialSecrets as InjectionValues, injectCredential } from '@switchboard/vault';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Dispatcher } from 'undici';
-import { z } from 'zod';
 import type { ConnectedUserRef, ConnectedUserResolver } from '../auth/connectedUserResolver';
 import type { CredentialCache } from '../credentials/credentialCache';
 import type { OpenedSecrets, RefreshContext, TokenRefresher } from '../credentials/tokenRefresher';
-import { AUTO_CONTENT_TYPE, forwardedHeaders, returnedHeaders, withInjected } from '../proxy/proxyHeaders';
-import { resolveProxyUrl } from '../proxy/proxyTarget';
+import { AUTO_CONTENT_TYPE, forwardedHeaders, lowerCaseNames, returnedHeaders } from '../proxy/proxyHeaders';
+import { resolveAllowedBase, resolveProxyUrl } from '../proxy/proxyTarget';
 import { assertPublicHost, PrivateAddressError } from '../proxy/publicAddress';
 import { defaultRetryPolicy, planRetry, type RetryPolicy } from '../proxy/retryPolicy';
 import { sendUpstream } from '../proxy/sendUpstream';
@@ -33,7 +32,10 @@ export const PROXY_BODY_LIMIT_BYTES = 10 * 1024 * 1024;
 /** A JSON answer is parsed to be wrapped as `{ output }` only up to this size; larger ones stream raw. */
 const WRAP_LIMIT_BYTES = 20 * 1024 * 1024;
 const DEFAULT_TIMEOUT_MS = 30_000;
-const projectId = z.uuid();
+/** Raw answers up to this size (with a Content-Length) are read whole and sent in one write. */
+const SMALL_BODY_BYTES = 64 * 1024;
+/** A UUID's shape; checked before authentication so a malformed id never reaches the database. */
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const routePrefix = /^\/projects\/[^/?]+\/sdk\/proxy\/[^/?]+/;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -49,6 +51,10 @@ export function proxyRoutes(deps: ProxyRouteDeps): FastifyPluginAsync {
   const timeoutMs = deps.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const policy = deps.retryPolicy ?? defaultRetryPolicy;
   const users = new WeakMap<FastifyRequest, ConnectedUserRef>();
+  // Per cached credential row (a new row object after each cache reload): its allowed API base URL.
+  const bases = new WeakMap<object, { origin: string; url: URL }>();
+  // Per opened secrets (a new object after each refresh): the headers that carry them.
+  const injected = new WeakMap<OpenedSecrets, Record<string, string>>();
 
   return async (app) => {
     // The body is passed through untouched: every content type arrives as the raw bytes.
@@ -62,7 +68,7 @@ export function proxyRoutes(deps: ProxyRouteDeps): FastifyPluginAsync {
     // Authenticate before the body is read, so unauthenticated callers cannot make us buffer it.
     app.addHook('onRequest', async (request) => {
       const params = request.params as { projectId?: string };
-      if (!params.projectId || !projectId.safeParse(params.projectId).success) {
+      if (!params.projectId || !uuidPattern.test(params.projectId)) {
         throw new AppError('VALIDATION_FAILED', 400, 'The projectId in the path must be a UUID.');
       }
       if (request.headers['content-type']?.trim().toLowerCase() === 'auto')
@@ -115,13 +121,27 @@ export function proxyRoutes(deps: ProxyRouteDeps): FastifyPluginAsync {
         const rawPathWithPrefix = queryAt === -1 ? rawUrl : rawUrl.slice(0, queryAt);
         const rawQuery = queryAt === -1 ? '' : rawUrl.slice(queryAt);
         const origin = deps.originOf(request);
+        const templateValues = { ...credential.inputs, switchboardOrigin: origin };
+        const proxyUrl = headerValue(request.headers['x-paragon-proxy-url']);
+        let base = bases.get(credential);
+        if (proxyUrl === undefined && base?.origin !== origin) {
+          base = {
+            origin,
+            url: resolveAllowedBase({
+              definition,
+              templateValues,
+              providerData: credential.providerData as Record<string, string | number | boolean>,
+            }),
+          };
+          bases.set(credential, base);
+        }
         const url = resolveProxyUrl({
           definition,
+          base: base?.url,
           rawPath: rawPathWithPrefix.replace(routePrefix, ''),
           rawQuery,
-          proxyUrl: headerValue(request.headers['x-paragon-proxy-url']),
-          templateValues: { ...credential.inputs, switchboardOrigin: origin },
-          providerData: credential.providerData as Record<string, string | number | boolean>,
+          proxyUrl,
+          templateValues,
         });
         if (!definition.local) refusePrivateLiteral(url);
 
@@ -145,7 +165,12 @@ export function proxyRoutes(deps: ProxyRouteDeps): FastifyPluginAsync {
         let waitedMs = 0;
         let refreshedAfter401 = false;
         for (;;) {
-          const headers = withInjected(baseHeaders, injectCredential(definition, injectionValues(opened)));
+          let credentialHeaders = injected.get(opened);
+          if (!credentialHeaders) {
+            credentialHeaders = lowerCaseNames(injectCredential(definition, injectionValues(opened)));
+            injected.set(opened, credentialHeaders);
+          }
+          const headers = { ...baseHeaders, ...credentialHeaders };
           const upstream = await sendUpstream({ url, method, headers, body, dispatcher, timeoutMs });
           if (
             upstream.statusCode === 401 &&
@@ -223,19 +248,14 @@ export function proxyRoutes(deps: ProxyRouteDeps): FastifyPluginAsync {
     if (!wrap) {
       if (!contentType) reply.removeHeader('content-type');
       const declared = headerValue(upstream.headers['content-length']);
+      // A small answer of known length goes out in one write with its headers; anything else streams.
+      if (declared !== undefined && length <= SMALL_BODY_BYTES) {
+        return reply.send(Buffer.from(await readBody(upstream, call.host, 'arrayBuffer')));
+      }
       if (declared !== undefined) reply.header('content-length', declared);
       return reply.send(upstream.body);
     }
-    let text: string;
-    try {
-      text = await upstream.body.text();
-    } catch {
-      throw new AppError(
-        'PROVIDER_UNREACHABLE',
-        504,
-        `The upstream API (${call.host}) stopped sending its answer midway.`,
-      );
-    }
+    const text = await readBody(upstream, call.host, 'text');
     let parsed: unknown;
     try {
       parsed = text === '' ? undefined : JSON.parse(text);
@@ -244,6 +264,22 @@ export function proxyRoutes(deps: ProxyRouteDeps): FastifyPluginAsync {
     }
     if (parsed === undefined) return reply.send(text);
     return reply.type('application/json; charset=utf-8').send(`{"output":${JSON.stringify(parsed)}}`);
+  }
+}
+
+async function readBody<K extends 'text' | 'arrayBuffer'>(
+  upstream: Dispatcher.ResponseData,
+  host: string,
+  as: K,
+): Promise<K extends 'text' ? string : ArrayBuffer> {
+  try {
+    return (await upstream.body[as]()) as K extends 'text' ? string : ArrayBuffer;
+  } catch {
+    throw new AppError(
+      'PROVIDER_UNREACHABLE',
+      504,
+      `The upstream API (${host}) stopped sending its answer midway.`,
+    );
   }
 }
 
