@@ -3,8 +3,10 @@
 // API-key credential, on PGlite and on PostgreSQL, in one run on one machine. Prints figures; never
 // passes or fails. See bench/README.md.
 //
-//   node bench/proxy.mjs             BENCH_SECONDS=10 (measured), BENCH_WARMUP_SECONDS=2,
-//                                    BENCH_CONNECTIONS=10, BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/test
+//   node bench/proxy.mjs             BENCH_SECONDS=5 (measured per round), BENCH_WARMUP_SECONDS=2,
+//                                    BENCH_ROUNDS=3, BENCH_CONNECTIONS=10,
+//                                    BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/test,
+//                                    BENCH_CPU_PROFILE_DIR=<dir> (V8 CPU profiles of the proxies)
 //
 // Every server is a separate child process; autocannon (the load) runs in this one.
 import { randomBytes } from 'node:crypto';
@@ -129,26 +131,28 @@ async function listenAndAnnounce(server) {
 // ---- the bench ----
 
 async function main() {
-  const seconds = positive('BENCH_SECONDS', 10);
+  const seconds = positive('BENCH_SECONDS', 5);
   const warmup = positive('BENCH_WARMUP_SECONDS', 2);
+  const rounds = positive('BENCH_ROUNDS', 3);
   const connections = positive('BENCH_CONNECTIONS', 10);
   const pgAdminUrl = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-  // Six targets, each warm-up + measurement; plus starts, set-up and generous slack.
-  const cleanup = installCleanup((6 * (seconds + warmup) + 180) * 1000);
+  // Six targets × rounds × (warm-up + measurement); plus starts, set-up and generous slack.
+  const cleanup = installCleanup((6 * rounds * (seconds + warmup) + 240) * 1000);
   const self = fileURLToPath(import.meta.url);
 
   const { default: autocannon } = await import('autocannon');
   const bundle = await bundleServerProcess(cleanup);
 
   console.log(
-    `proxy: GET ${ITEMS_PATH} — ${connections} connections, ${warmup} s warm-up + ${seconds} s measured per target`,
+    `proxy: GET ${ITEMS_PATH} — ${connections} connections; ${rounds} rounds, each target ${warmup} s warm-up + ${seconds} s measured per round`,
   );
   console.log(
     `machine: ${availableParallelism()} CPUs (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}`,
   );
 
-  const rows = [];
   const notes = [];
+  /** target → one result per round */
+  const results = new Map();
 
   /** Warm-up, then the measured run; latencies of 2xx answers recorded exactly (autocannon's are whole ms). */
   async function measure(target, url, headers) {
@@ -161,13 +165,12 @@ async function main() {
     });
     const result = await run;
     const sorted = Float64Array.from(samples).sort();
-    rows.push({
-      target,
+    if (!results.has(target)) results.set(target, []);
+    results.get(target).push({
       rps: result.requests.average,
       p50: percentile(sorted, 50),
       p99: percentile(sorted, 99),
       mean: sorted.reduce((sum, v) => sum + v, 0) / (sorted.length || 1),
-      autocannon: `${result.latency.p50}/${result.latency.p99}/${result.latency.average.toFixed(2)}`,
       total: result.requests.total,
       bad: result.non2xx + result.errors + result.timeouts,
     });
@@ -183,12 +186,15 @@ async function main() {
     if (expected.status !== 200) throw new Error(`upstream answered ${expected.status}: ${upstreamBody}`);
     notes.push(`upstream answer: 200, ${Buffer.byteLength(upstreamBody)} B of JSON`);
     const keyHeaders = { 'x-api-key': apiKey, accept: 'application/json' };
+    const isUpstreamBody = (body) => body === upstreamBody;
+    const isWrapped = (body) => isDeepStrictEqual(JSON.parse(body), { output: JSON.parse(upstreamBody) });
 
-    // (a) Direct.
-    await expectAnswer('direct', `${upstream.url}${ITEMS_PATH}`, keyHeaders, (body) => body === upstreamBody);
-    await measure('direct', `${upstream.url}${ITEMS_PATH}`, keyHeaders);
-
-    // (b) The undici pass-through.
+    // Every server runs for the whole bench (an idle one costs no CPU); the targets are measured in
+    // turn, round after round, so slow drift of the machine hits every target alike. Figures are the
+    // median over rounds; the ratio is taken within each round, then its median.
+    const targets = [
+      { name: 'direct', url: `${upstream.url}${ITEMS_PATH}`, headers: keyHeaders, check: isUpstreamBody },
+    ];
     const passThrough = await startServerProcess(
       cleanup,
       'pass-through',
@@ -197,16 +203,13 @@ async function main() {
         BENCH_UPSTREAM_URL: upstream.url,
       },
     );
-    await expectAnswer(
-      'pass-through',
-      `${passThrough.url}${ITEMS_PATH}`,
-      keyHeaders,
-      (body) => body === upstreamBody,
-    );
-    await measure('undici pass-through', `${passThrough.url}${ITEMS_PATH}`, keyHeaders);
-    await passThrough.stop();
+    targets.push({
+      name: 'undici pass-through',
+      url: `${passThrough.url}${ITEMS_PATH}`,
+      headers: keyHeaders,
+      check: isUpstreamBody,
+    });
 
-    // (c) Switchboard on the embedded PGlite, then (d) on PostgreSQL in a scratch database.
     const databases = [['PGlite', {}]];
     const scratch = await cleanup.scratchDatabase(pgAdminUrl);
     if (scratch.skipped) notes.push(`PostgreSQL skipped: ${scratch.skipped}`);
@@ -230,21 +233,25 @@ async function main() {
         },
       );
       const { url, headers } = await connectedUser(server.url, adminKey, apiKey);
-      const raw = { ...headers, 'x-paragon-use-raw-response': '1' };
-      await expectAnswer(`switchboard (${database})`, url, headers, (body) =>
-        isDeepStrictEqual(JSON.parse(body), { output: JSON.parse(upstreamBody) }),
-      );
-      await expectAnswer(`switchboard (${database}, raw)`, url, raw, (body) => body === upstreamBody);
-      await measure(`switchboard (${database})`, url, headers);
-      await measure(`switchboard (${database}, raw)`, url, raw);
-      await server.stop();
+      targets.push({ name: `switchboard (${database})`, url, headers, check: isWrapped });
+      targets.push({
+        name: `switchboard (${database}, raw)`,
+        url,
+        headers: { ...headers, 'x-paragon-use-raw-response': '1' },
+        check: isUpstreamBody,
+      });
     }
-    await upstream.stop();
+
+    for (const target of targets) await expectAnswer(target.name, target.url, target.headers, target.check);
+    for (let round = 1; round <= rounds; round += 1) {
+      process.stdout.write(`round ${round}/${rounds}…\n`);
+      for (const target of targets) await measure(target.name, target.url, target.headers);
+    }
   } finally {
     await cleanup.run();
   }
 
-  printTable(rows);
+  printTable(results);
   for (const note of notes) console.log(note);
 }
 
@@ -335,41 +342,53 @@ function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-function printTable(rows) {
-  const baseline = rows.find((r) => r.target === 'undici pass-through');
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function printTable(results) {
+  const baseline = results.get('undici pass-through');
   const header = [
     'target',
     'requests/s',
     'p50 ms',
     'p99 ms',
     'mean ms',
-    'autocannon p50/p99/mean',
     'requests',
     'non-2xx/errors',
-    'vs pass-through',
+    'vs pass-through (rounds)',
     '+p50 ms',
     '+mean ms',
   ];
-  const lines = rows.map((r) => {
-    const compared = baseline && r.target.startsWith('switchboard');
+  const lines = [...results].map(([target, runs]) => {
+    const of = (key) => median(runs.map((r) => r[key]));
+    const compared = baseline && target.startsWith('switchboard');
+    // Within-round comparisons: the same machine state for both.
+    const ratios = compared ? runs.map((r, i) => r.rps / baseline[i].rps) : [];
+    const addedP50 = compared ? median(runs.map((r, i) => r.p50 - baseline[i].p50)) : 0;
+    const addedMean = compared ? median(runs.map((r, i) => r.mean - baseline[i].mean)) : 0;
     return [
-      r.target,
-      r.rps.toFixed(0),
-      r.p50.toFixed(2),
-      r.p99.toFixed(2),
-      r.mean.toFixed(2),
-      r.autocannon,
-      String(r.total),
-      String(r.bad),
-      compared ? (r.rps / baseline.rps).toFixed(2) : '',
-      compared ? signed(r.p50 - baseline.p50) : '',
-      compared ? signed(r.mean - baseline.mean) : '',
+      target,
+      of('rps').toFixed(0),
+      of('p50').toFixed(2),
+      of('p99').toFixed(2),
+      of('mean').toFixed(2),
+      String(runs.reduce((sum, r) => sum + r.total, 0)),
+      String(runs.reduce((sum, r) => sum + r.bad, 0)),
+      compared ? `${median(ratios).toFixed(2)} (${ratios.map((r) => r.toFixed(2)).join(' ')})` : '',
+      compared ? signed(addedP50) : '',
+      compared ? signed(addedMean) : '',
     ];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const format = (cells) =>
     cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   console.log();
+  console.log(
+    'medians over rounds; "vs pass-through" is the median of per-round ratios (each round in brackets)',
+  );
   console.log(format(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const line of lines) console.log(format(line));

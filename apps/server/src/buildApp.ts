@@ -1,3 +1,4 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { LookupFunction } from 'node:net';
 import fastifyCors from '@fastify/cors';
 import fastifySwagger from '@fastify/swagger';
@@ -21,6 +22,8 @@ import { createCredentialCache } from './credentials/credentialCache';
 import { startRefreshSweep } from './credentials/refreshSweep';
 import { createTokenRefresher } from './credentials/tokenRefresher';
 import { installErrorHandler } from './errorHandler';
+import { createProxyCall } from './proxy/createProxyCall';
+import { createProxyFastPath } from './proxy/proxyFastPath';
 import type { RetryPolicy } from './proxy/retryPolicy';
 import { createUpstreamDispatchers } from './proxy/upstreamDispatcher';
 import { adminRoutes } from './routes/adminRoutes';
@@ -60,11 +63,17 @@ const BODY_LIMIT_BYTES = 1024 * 1024;
 
 /** Builds the HTTP API. Pure composition: every dependency comes in through `deps`. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  // Bodiless proxy calls are answered before Fastify routing (proxy/proxyFastPath.ts); set below.
+  let proxyFastPath: ((request: IncomingMessage, response: ServerResponse) => boolean) | undefined;
   const app = Fastify({
     loggerInstance: deps.logger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: false,
+    serverFactory: (handler) =>
+      createServer((request, response) => {
+        if (!proxyFastPath?.(request, response)) handler(request, response);
+      }),
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -167,6 +176,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       keyring: deps.keyring,
       definitionOf: deps.definitionOf,
       fetch: globalThis.fetch,
+      tokens,
       resolveConnectedUser,
       originOf,
       onCredentialsChanged,
@@ -196,19 +206,23 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       onCredentialsChanged,
     }),
   );
-  await app.register(
-    proxyRoutes({
-      activeIntegrations,
-      credentials,
-      tokens,
-      dispatchers,
-      definitionOf: deps.definitionOf,
-      resolveConnectedUser,
-      originOf,
-      ...(deps.proxy?.timeoutMs ? { timeoutMs: deps.proxy.timeoutMs } : {}),
-      ...(deps.proxy?.retryPolicy ? { retryPolicy: deps.proxy.retryPolicy } : {}),
-    }),
-  );
+  const proxyCall = createProxyCall({
+    activeIntegrations,
+    credentials,
+    tokens,
+    dispatchers,
+    definitionOf: deps.definitionOf,
+    ...(deps.proxy?.timeoutMs ? { timeoutMs: deps.proxy.timeoutMs } : {}),
+    ...(deps.proxy?.retryPolicy ? { retryPolicy: deps.proxy.retryPolicy } : {}),
+  });
+  await app.register(proxyRoutes({ call: proxyCall, resolveConnectedUser, originOf }));
+  proxyFastPath = createProxyFastPath({
+    call: proxyCall,
+    resolveConnectedUser,
+    // As originOf for Fastify requests: trustProxy is off, so the scheme is this server's (http).
+    originOf: (request) => deps.publicUrl ?? `http://${request.headers.host ?? ''}`,
+    logger: deps.logger,
+  });
   await app.register(monitoringEventRoutes({ db: deps.db, admin }));
   if (deps.development) await app.register(sandboxRoutes({ db: deps.db }));
   await app.register(assetRoutes({ catalog: deps.catalog, paths: deps.paths, demo: deps.demo, originOf }));

@@ -6,6 +6,7 @@ import { createUserTokenVerifier } from '../auth/userTokenVerifier';
 import { createCredentialCache } from '../credentials/credentialCache';
 import { createTokenRefresher } from '../credentials/tokenRefresher';
 import { installErrorHandler } from '../errorHandler';
+import { createProxyCall } from '../proxy/createProxyCall';
 import { createUpstreamDispatchers } from '../proxy/upstreamDispatcher';
 import { createActiveIntegrationsCache } from '../sdk/activeIntegrationsCache';
 import { connectViaOAuth, rawRequest } from '../testing/connectViaOAuth';
@@ -38,6 +39,38 @@ afterAll(async () => {
 });
 
 describe('proxy: pass-through', () => {
+  test('CORS and errors look the same on the fast path (bodiless GET) and the Fastify route (POST, preflight)', async () => {
+    const origin = 'https://app.example.test';
+    const auth = { authorization: `Bearer ${alice.token}`, origin };
+    const get = await raw(server.url, 'GET', proxy('/echo/cors'), auth);
+    const post = await raw(
+      server.url,
+      'POST',
+      proxy('/echo/cors'),
+      { ...auth, 'content-type': 'application/json' },
+      '{}',
+    );
+    for (const res of [get, post]) {
+      expect(res.status).toBe(200);
+      expect(res.headers['access-control-allow-origin']).toBe(origin);
+      expect(res.headers.vary).toMatch(/Origin/);
+      expect(res.headers['content-type']).toMatch(/^application\/json/);
+    }
+    const preflight = await raw(server.url, 'OPTIONS', proxy('/echo/cors'), {
+      origin,
+      'access-control-request-method': 'GET',
+      'access-control-request-headers': 'authorization,x-paragon-credential',
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers['access-control-allow-origin']).toBe(origin);
+    // The same refusal body either way.
+    const badGet = await raw(server.url, 'GET', proxy('/echo/x'), { origin });
+    const badPost = await raw(server.url, 'POST', proxy('/echo/x'), { origin }, '{}');
+    expect(badGet.status).toBe(401);
+    expect(json(badGet.body)).toEqual(json(badPost.body));
+    expect(badGet.headers['access-control-allow-origin']).toBe(origin);
+  });
+
   test.each(['GET', 'POST', 'PUT', 'PATCH', 'DELETE'])(
     '%s reaches the upstream with the sealed token injected',
     async (method) => {
@@ -266,19 +299,21 @@ describe('proxy: timeouts and network errors', () => {
     const verifier = createUserTokenVerifier({ db: server.db });
     await app.register(
       proxyRoutes({
-        activeIntegrations: createActiveIntegrationsCache({ db: server.db, catalog: server.catalog }),
-        credentials: createCredentialCache({ db: server.db }),
-        tokens: createTokenRefresher({
-          db: server.db,
-          keyring: server.keyring,
-          fetch: globalThis.fetch,
-          logger: pino({ level: 'silent' }),
+        call: createProxyCall({
+          activeIntegrations: createActiveIntegrationsCache({ db: server.db, catalog: server.catalog }),
+          credentials: createCredentialCache({ db: server.db }),
+          tokens: createTokenRefresher({
+            db: server.db,
+            keyring: server.keyring,
+            fetch: globalThis.fetch,
+            logger: pino({ level: 'silent' }),
+          }),
+          dispatchers,
+          definitionOf: server.definitionOf,
+          timeoutMs: 200,
         }),
-        dispatchers,
-        definitionOf: server.definitionOf,
         resolveConnectedUser: createConnectedUserResolver({ db: server.db, verifier }),
         originOf: () => 'http://127.0.0.1',
-        timeoutMs: 200,
       }),
     );
     url = await app.listen({ host: '127.0.0.1', port: 0 });
