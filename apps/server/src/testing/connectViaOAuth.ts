@@ -18,6 +18,10 @@ export async function connectViaOAuth(
   },
   sub: string,
   type = 'fakeoauth',
+  options: {
+    /** Goes through the provider's consent from the authorization URL; answers the callback URL. */
+    consent?: (authorizationUrl: string) => Promise<string>;
+  } = {},
 ): Promise<{ token: string; credentialId: string }> {
   const token = await project.token(sub);
   const integrationId = await project.integrationId(type);
@@ -42,8 +46,8 @@ export async function connectViaOAuth(
       token,
     },
   );
-  const atProvider = await fetch(built.body.redirectUrl, { redirect: 'manual' });
-  await fetch(atProvider.headers.get('location') as string, { headers: { cookie } });
+  const callbackUrl = await (options.consent ?? followRedirect)(built.body.redirectUrl as string);
+  await fetch(callbackUrl, { headers: { cookie } });
   const session = await call(
     server,
     'GET',
@@ -54,6 +58,31 @@ export async function connectViaOAuth(
   if (!/^[0-9a-f-]{36}$/.test(credentialId ?? ''))
     throw new Error(`connect did not produce a credential: ${JSON.stringify(session.body)}`);
   return { token, credentialId };
+}
+
+/** A provider that approves at once: its authorization URL redirects straight to the callback. */
+async function followRedirect(authorizationUrl: string): Promise<string> {
+  const atProvider = await fetch(authorizationUrl, { redirect: 'manual' });
+  return atProvider.headers.get('location') as string;
+}
+
+/** The built-in sandbox's consent page, answered with Allow for `account` (development servers only). */
+export function sandboxConsent(account = 'Sample Workspace') {
+  return async (authorizationUrl: string): Promise<string> => {
+    const page = await fetch(authorizationUrl, { redirect: 'manual' });
+    const html = await page.text();
+    const requestId = /name="request_id" value="([^"]+)"/.exec(html)?.[1];
+    if (!requestId) throw new Error(`no consent form at ${authorizationUrl}: HTTP ${page.status}`);
+    const answer = await fetch(new URL('/sandbox/oauth/authorize', authorizationUrl), {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ request_id: requestId, account, decision: 'allow' }).toString(),
+    });
+    const location = answer.headers.get('location');
+    if (!location) throw new Error(`the sandbox did not redirect after consent: HTTP ${answer.status}`);
+    return location;
+  };
 }
 
 export interface RawResponse {
