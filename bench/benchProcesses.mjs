@@ -1,12 +1,14 @@
 // Process and scratch-resource handling shared by the bench scripts: children are stopped and
 // temporary directories and databases removed on normal end, error, SIGINT/SIGTERM or when the
 // time budget runs out.
+
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleServerProcess as bundleTestServer } from '../apps/server/src/testing/bundleServerProcess.mjs';
 
 export function installCleanup(budgetMs) {
   const children = new Set();
@@ -101,43 +103,14 @@ export async function stopChild(child) {
 
 // ---- the server as a child process with extra catalog entries (apps/server/src/testing/serverProcessMain.ts) ----
 
-const BUNDLE_PREFIX = 'switchboard-server-process-';
-
 /**
- * Bundles apps/server/src/testing/serverProcessMain.ts as scripts/build.mjs bundles the server (workspace
- * packages inlined from source, npm packages left as imports) into node_modules/.cache — where Node
- * resolves those imports — and removes it at cleanup. Returns the bundle's path; run it with
- * `startServerProcess`. Its extra catalog entries come from SWITCHBOARD_TEST_EXTRA_DEFINITIONS.
+ * The server as a child process with extra catalog entries (apps/server/src/testing/serverProcessMain.ts,
+ * bundled by bundleServerProcess.mjs, shared with the tests); removed at cleanup. Returns the bundle's
+ * path; run it with `startServerProcess`.
  */
 export async function bundleServerProcess(cleanup) {
-  const { build } = await import('esbuild');
-  const root = fileURLToPath(new URL('..', import.meta.url));
-  const cache = join(root, 'node_modules', '.cache');
-  mkdirSync(cache, { recursive: true });
-  // The pid in the name lets spawnServerProcess (tests) remove bundles whose process is gone.
-  const dir = mkdtempSync(join(cache, `${BUNDLE_PREFIX}${process.pid}-`));
+  const { dir, file } = await bundleTestServer();
   cleanup.removeDir(dir);
-  const file = join(dir, 'serverProcessMain.mjs');
-  await build({
-    entryPoints: [join(root, 'apps/server/src/testing/serverProcessMain.ts')],
-    outfile: file,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    sourcemap: true,
-    logLevel: 'warning',
-    plugins: [
-      {
-        name: 'npm-packages-external',
-        setup(b) {
-          b.onResolve({ filter: /^[^./]/ }, (args) =>
-            args.path.startsWith('@switchboard/') ? undefined : { path: args.path, external: true },
-          );
-        },
-      },
-    ],
-  });
   return file;
 }
 

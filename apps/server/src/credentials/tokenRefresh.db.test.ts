@@ -40,6 +40,15 @@ async function setExpiry(credentialId: string, expiresAt: Date) {
     .execute();
 }
 
+/** A refresher of its own (another process's, as far as single-flight goes) on the test server's database. */
+const newRefresher = () =>
+  createTokenRefresher({
+    db: server.db,
+    keyring: server.keyring,
+    fetch: globalThis.fetch,
+    logger: pino({ level: 'silent' }),
+  });
+
 async function credentialRow(credentialId: string) {
   return server.db
     .selectFrom('credentials')
@@ -141,12 +150,7 @@ describe('refresh vs. key rotation', () => {
       .where('credentialId', '=', user.credentialId)
       .execute();
 
-    const tokens = createTokenRefresher({
-      db: server.db,
-      keyring: server.keyring,
-      fetch: globalThis.fetch,
-      logger: pino({ level: 'silent' }),
-    });
+    const tokens = newRefresher();
     const integrationRow = await server.db
       .selectFrom('integrations')
       .selectAll()
@@ -303,32 +307,22 @@ describe('background sweep', () => {
     await setExpiry(soon.credentialId, new Date(Date.now() + 120_000));
     const soonBefore = await stored(soon.credentialId);
     const laterBefore = await stored(later.credentialId);
-    const tokens = createTokenRefresher({
-      db: server.db,
-      keyring: server.keyring,
-      fetch: globalThis.fetch,
-      logger: pino({ level: 'silent' }),
-    });
-    const result = await runRefreshSweep({
-      db: server.db,
-      tokens,
-      definitionOf: server.definitionOf,
-      logger: pino({ level: 'silent' }),
-      origin: server.url,
-      lookaheadMs: 5 * 60_000,
-    });
+    const tokens = newRefresher();
+    const sweep = () =>
+      runRefreshSweep({
+        db: server.db,
+        tokens,
+        definitionOf: server.definitionOf,
+        logger: pino({ level: 'silent' }),
+        origin: server.url,
+        lookaheadMs: 5 * 60_000,
+      });
+    const result = await sweep();
     expect(result.refreshed).toBeGreaterThanOrEqual(1);
     expect((await stored(soon.credentialId)).accessToken).not.toBe(soonBefore.accessToken);
     expect((await stored(later.credentialId)).accessToken).toBe(laterBefore.accessToken);
     // Nothing is due any more.
-    const again = await runRefreshSweep({
-      db: server.db,
-      tokens,
-      definitionOf: server.definitionOf,
-      logger: pino({ level: 'silent' }),
-      origin: server.url,
-      lookaheadMs: 5 * 60_000,
-    });
+    const again = await sweep();
     expect(again.due).toBe(0);
   });
 });

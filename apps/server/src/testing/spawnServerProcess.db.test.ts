@@ -41,33 +41,17 @@ async function serverEnv(): Promise<Record<string, string>> {
   return env;
 }
 
-/** The fake provider's API-key entry (as in fakeProvider.ts), under another type. */
-function keyEntry(base: string): IntegrationDefinitionInput {
-  return {
-    type: 'processkey',
-    name: 'Process Key',
-    brandColor: '#654321',
-    icon: '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"><rect width="1" height="1"/></svg>',
-    category: 'crm',
-    description: 'A local API-key provider for tests.',
-    overview: 'Test provider.',
-    docsUrl: 'https://example.com/docs',
-    local: true,
-    auth: {
-      type: 'apiKey',
-      fields: [{ id: 'apiKey', title: 'API key', secret: true }],
-      injection: { type: 'header', name: 'X-Api-Key', value: '{{apiKey}}' },
-      verification: { method: 'GET', url: '/verify' },
-    },
-    api: { baseUrl: base, allowedHosts: ['127.0.0.1'] },
-    account: { providerId: { identity: 'account' }, providerData: {} },
-  };
+/** The fake provider's API-key entry under another type (so it is visibly the extra one). */
+function keyEntry(): IntegrationDefinitionInput {
+  const fakekey = provider.definitions.find((d) => d.type === 'fakekey');
+  if (!fakekey) throw new Error('the fake provider has no fakekey entry');
+  return { ...fakekey, type: 'processkey', name: 'Process Key' };
 }
 
 describe('spawnServerProcess', () => {
   test('runs the real server in a child process with an extra catalog entry, and stops it gracefully', async () => {
     const env = await serverEnv();
-    const server = await spawnServerProcess({ env, extraDefinitions: [keyEntry(provider.base)] });
+    const server = await spawnServerProcess({ env, extraDefinitions: [keyEntry()] });
     cleanups.push(() => server.stop());
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(server.pid).toBe(server.child.pid);

@@ -1,10 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { rmSync } from 'node:fs';
 import type { IntegrationDefinitionInput } from '@switchboard/catalog';
-import * as esbuild from 'esbuild';
-import { findRepoRoot } from '../repoPaths';
+import { bundleServerProcess } from './bundleServerProcess.mjs';
 
 export interface ServerProcess {
   /** Where the child listens, e.g. `http://127.0.0.1:41234`. */
@@ -133,61 +130,14 @@ function readyLine(line: string): { url: string; pid: number } | undefined {
 let bundle: Promise<{ dir: string; file: string }> | undefined;
 
 function serverProcessBundle(): Promise<{ dir: string; file: string }> {
-  bundle ??= buildServerProcessBundle().catch((error: unknown) => {
-    bundle = undefined;
-    throw error;
-  });
+  bundle ??= bundleServerProcess()
+    .then((built) => {
+      process.once('exit', () => rmSync(built.dir, { recursive: true, force: true }));
+      return built;
+    })
+    .catch((error: unknown) => {
+      bundle = undefined;
+      throw error;
+    });
   return bundle;
-}
-
-const BUNDLE_PREFIX = 'switchboard-server-process-';
-
-/** Test runners do not always let 'exit' handlers run: bundles of processes that are gone are removed here. */
-function removeStaleBundles(cache: string): void {
-  for (const name of readdirSync(cache)) {
-    if (!name.startsWith(BUNDLE_PREFIX)) continue;
-    const pid = Number(name.slice(BUNDLE_PREFIX.length).split('-')[0]);
-    if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) continue;
-    rmSync(join(cache, name), { recursive: true, force: true });
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-async function buildServerProcessBundle(): Promise<{ dir: string; file: string }> {
-  const root = findRepoRoot();
-  const cache = join(root, 'node_modules', '.cache');
-  mkdirSync(cache, { recursive: true });
-  removeStaleBundles(cache);
-  const dir = mkdtempSync(join(cache, `${BUNDLE_PREFIX}${process.pid}-`));
-  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-  const file = join(dir, 'serverProcessMain.mjs');
-  await esbuild.build({
-    entryPoints: [fileURLToPath(new URL('./serverProcessMain.ts', import.meta.url))],
-    outfile: file,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    sourcemap: true,
-    logLevel: 'warning',
-    plugins: [
-      {
-        name: 'npm-packages-external',
-        setup(build) {
-          build.onResolve({ filter: /^[^./]/ }, (args) =>
-            args.path.startsWith('@switchboard/') ? undefined : { path: args.path, external: true },
-          );
-        },
-      },
-    ],
-  });
-  return { dir, file };
 }
