@@ -52,6 +52,10 @@ describe('catalog registry', () => {
       'shopify',
       'googledrive',
       'googlecalendar',
+      'onedrive',
+      'sharepoint',
+      'box',
+      'dropbox',
       'stripe',
       'sandbox',
     ]);

@@ -1,9 +1,13 @@
 import type { IntegrationDefinition } from './integrationDefinition';
+import { box } from './integrations/box';
+import { dropbox } from './integrations/dropbox';
 import { googlecalendar } from './integrations/googlecalendar';
 import { googledrive } from './integrations/googledrive';
 import { hubspot } from './integrations/hubspot';
+import { onedrive } from './integrations/onedrive';
 import { salesforce } from './integrations/salesforce';
 import { sandbox } from './integrations/sandbox';
+import { sharepoint } from './integrations/sharepoint';
 import { shopify } from './integrations/shopify';
 import { slack } from './integrations/slack';
 import { stripe } from './integrations/stripe';
@@ -16,6 +20,10 @@ const registered: readonly IntegrationDefinition[] = Object.freeze([
   shopify,
   googledrive,
   googlecalendar,
+  onedrive,
+  sharepoint,
+  box,
+  dropbox,
   stripe,
   sandbox,
 ]);

@@ -389,12 +389,44 @@ export const accountTypeSchema = z.strictObject({
 });
 export type AccountType = z.infer<typeof accountTypeSchema>;
 
+/** A fixed https origin (scheme and host, nothing else), e.g. "https://onedrive.live.com". */
+const httpsOriginSchema = z
+  .string()
+  .refine(
+    (value) => value.startsWith('https://') && URL.parse(value)?.origin === value,
+    'must be an https origin like "https://onedrive.live.com" (no path, port or trailing /)',
+  );
+
+/**
+ * Where `accountAuth.DOMAIN` comes from (OneDrive: the origin the SDK's picker opens and form-POSTs the
+ * access token to). It is the origin of the URL stored in providerData[fromProviderData] when that URL
+ * is https on one of `hosts`, else `fallback`. The host check matters: the browser sends the token there.
+ */
+export const filePickerDomainSchema = z.strictObject({
+  fromProviderData: identifierSchema,
+  hosts: z
+    .array(
+      z
+        .string()
+        .refine(
+          (pattern) => isHostPattern(pattern) && !pattern.includes('{{'),
+          'must be a lowercase host or "*.host" (no placeholders)',
+        ),
+    )
+    .min(1),
+  fallback: httpsOriginSchema,
+});
+export type FilePickerDomain = z.infer<typeof filePickerDomainSchema>;
+
 /**
  * Marks an integration whose ExternalFilePicker the SDK supports. It is also what permits returning the
  * access token to the browser (`includeAccountAuth=true`), which the picker needs.
+ * `requiredInitOptions`: what the page must pass to `picker.init()` — Google's browser `developerKey`
+ * (optional `appId`), Box's `folderId`, Dropbox Chooser's `appKey`.
  */
 export const filePickerSchema = z.strictObject({
-  requiredInitOptions: z.array(z.enum(['developerKey', 'appId', 'folderId'])).default([]),
+  requiredInitOptions: z.array(z.enum(['developerKey', 'appId', 'folderId', 'appKey'])).default([]),
+  domain: filePickerDomainSchema.optional(),
 });
 export type FilePicker = z.infer<typeof filePickerSchema>;
 
@@ -624,6 +656,22 @@ function checkCrossReferences(def: DefinitionShape, report: ReportIssue): void {
 
   if (def.filePicker && auth.type !== 'oauth2') {
     report(['filePicker'], 'file pickers need an OAuth access token');
+  }
+  const domain = def.filePicker?.domain;
+  if (domain) {
+    if (!(domain.fromProviderData in account.providerData)) {
+      report(
+        ['filePicker', 'domain', 'fromProviderData'],
+        `"${domain.fromProviderData}" is not declared in account.providerData`,
+      );
+    }
+    const fallbackHost = URL.parse(domain.fallback)?.hostname;
+    if (fallbackHost && !domain.hosts.some((pattern) => hostMatches(pattern, fallbackHost))) {
+      report(
+        ['filePicker', 'domain', 'fallback'],
+        `host of "${domain.fallback}" is not covered by filePicker.domain.hosts (${domain.hosts.join(', ')})`,
+      );
+    }
   }
 }
 

@@ -49,6 +49,30 @@ export const credentialSchema = z
 export type Credential = z.infer<typeof credentialSchema>;
 
 /**
+ * SECRET: the credential's live access token, for the ExternalFilePicker (wire protocol 5.15, 10).
+ * Only `GET /sdk/credentials?integration=<file-storage type>&includeAccountAuth=true` answers it
+ * (with `Cache-Control: no-store`); no other response ever carries it.
+ */
+export const accountAuthSchema = z
+  .object({
+    OAUTH_ACCESS_TOKEN: z.string().min(1),
+    /** OneDrive: the picker's base URL (`https://onedrive.live.com` or the user's SharePoint origin). */
+    DOMAIN: z.string().optional(),
+  })
+  .meta({
+    id: 'AccountAuth',
+    description:
+      'Secret. The access token (refreshed first when about to expire), only with includeAccountAuth=true for file-storage integrations.',
+  });
+export type AccountAuth = z.infer<typeof accountAuthSchema>;
+
+/** One credential as `getIntegrationAccount` reads it: plus `accountAuth` when it was asked for. */
+export const integrationAccountSchema = credentialSchema
+  .extend({ accountAuth: accountAuthSchema.optional() })
+  .meta({ id: 'IntegrationAccount' });
+export type IntegrationAccount = z.infer<typeof integrationAccountSchema>;
+
+/**
  * PATCH /sdk/credentials/:id body. The seed says `config` replaces by value; the official client
  * sends only the part it changes (`{config:{sharedSettings}}` or `{config:{workflowSettings}}`).
  * Both hold when each key present in `config` replaces that key whole and absent keys stay.

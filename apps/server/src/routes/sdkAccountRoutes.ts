@@ -4,6 +4,8 @@ import {
   type ConnectInput,
   credentialSchema,
   errorBodySchema,
+  type IntegrationAccount,
+  integrationAccountSchema,
   meResponseSchema,
   patchCredentialBodySchema,
   patchMeBodySchema,
@@ -12,9 +14,11 @@ import {
 import {
   type Database,
   deleteUserCredentials,
+  findCredentialSecrets,
   findIntegration,
   findUserCredential,
   findWorkflow,
+  type IntegrationRow,
   listUserCredentials,
   listWorkflows,
   loadUserAccount,
@@ -31,7 +35,9 @@ import { presentWorkflow } from '../admin/workflowAdmin';
 import type { ConnectedUserRef, ConnectedUserResolver } from '../auth/connectedUserResolver';
 import type { CatalogView } from '../catalogView';
 import { revokeCredential } from '../connect/revokeCredential';
+import type { OpenedSecrets, RefreshContext, TokenRefresher } from '../credentials/tokenRefresher';
 import type { ActiveIntegrationsCache } from '../sdk/activeIntegrationsCache';
+import { presentAccountAuth } from '../sdk/presentAccountAuth';
 import { presentCredential } from '../sdk/presentCredential';
 import { presentSdkIntegration } from '../sdk/presentSdkIntegration';
 import { presentUserState } from '../sdk/presentUserState';
@@ -44,7 +50,9 @@ export interface SdkRouteDeps {
   keyring: Keyring;
   definitionOf(type: string): IntegrationDefinition | undefined;
   fetch: typeof fetch;
-  /** Told after a Connected User's credentials change here (disconnect). */
+  /** Fresh access tokens for `includeAccountAuth=true` (the proxy's single-flight refresher). */
+  tokens: TokenRefresher;
+  /** Told after a Connected User's credentials change here (disconnect, a grant found revoked). */
   onCredentialsChanged?(connectedUserId: string): void;
   resolveConnectedUser: ConnectedUserResolver;
   originOf(request: FastifyRequest): string;
@@ -81,6 +89,84 @@ export function sdkAccountRoutes(deps: SdkRouteDeps): FastifyPluginAsyncZod {
       );
     }
     return integration;
+  }
+
+  /**
+   * `getIntegrationAccount(type, { includeAccountAuth: true })`, which every ExternalFilePicker calls
+   * (wire protocol 5.15, 10): the selected (or current) credential of this user plus its access token,
+   * refreshed first when it is about to expire. Only for entries with a file picker: no other
+   * integration's token ever reaches the browser. Failures are 400/404/409/502, never 401/403 (which
+   * would log the user out of the official client).
+   */
+  async function integrationAccount(
+    request: FastifyRequest,
+    user: ConnectedUserRef,
+    integration: IntegrationRow,
+  ): Promise<IntegrationAccount> {
+    const definition = deps.definitionOf(integration.type);
+    if (!definition?.filePicker) {
+      throw new AppError(
+        'VALIDATION_FAILED',
+        400,
+        `${integration.type} is not a file-storage integration; accountAuth (the access token) is only given for file pickers. Leave out includeAccountAuth=true.`,
+      );
+    }
+    const credentials = await listUserCredentials(db, user.id, { integrationId: integration.id });
+    const credential = selectCredential(
+      credentials,
+      headerValue(request.headers['x-paragon-credential']),
+      integration.type,
+    );
+    if (credential.status === 'INVALID') throw mustReconnect(definition.name, credential.id);
+    if (credential.status !== 'VALID') {
+      throw new AppError(
+        'INTEGRATION_NOT_INSTALLED',
+        404,
+        `The ${integration.type} credential ${credential.id} is ${credential.status}; finish connecting it first.`,
+      );
+    }
+    const stored = await findCredentialSecrets(db, credential.id);
+    if (!stored) {
+      throw new AppError(
+        'INTEGRATION_NOT_INSTALLED',
+        404,
+        `The ${integration.type} credential ${credential.id} holds no tokens; reconnect it first.`,
+      );
+    }
+    let opened = deps.tokens.open(stored.sealed);
+    let refreshed = false;
+    if (deps.tokens.needsRefresh(opened.secrets)) {
+      const context: RefreshContext = { credential, definition, integration, origin: deps.originOf(request) };
+      opened = await refreshForPicker(context, opened);
+      refreshed = true;
+    }
+    const { secrets } = opened;
+    // Picker entries are OAuth-only (the catalog schema says so); a token past its expiry that cannot be
+    // refreshed (no refresh token) is useless to the picker.
+    if (secrets.kind !== 'oauth2' || (secrets.expiresAt && Date.parse(secrets.expiresAt) <= Date.now())) {
+      throw mustReconnect(definition.name, credential.id, 'its access token expired and cannot be refreshed');
+    }
+    // A refresh moved dateRefreshed/dateValidUntil (and maybe providerData): answer the stored row.
+    const current = refreshed
+      ? ((await findUserCredential(db, user.id, credential.id)) ?? credential)
+      : credential;
+    return {
+      ...presentCredential(current),
+      accountAuth: presentAccountAuth(definition, current.providerData, secrets.accessToken),
+    };
+  }
+
+  /** The refresher's CREDENTIAL_INVALID is a 401, which on this non-proxy route would log the user out. */
+  async function refreshForPicker(context: RefreshContext, stale: OpenedSecrets): Promise<OpenedSecrets> {
+    try {
+      return await deps.tokens.refresh(context, stale);
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'CREDENTIAL_INVALID') {
+        deps.onCredentialsChanged?.(context.credential.connectedUserId);
+        throw mustReconnect(context.definition.name, context.credential.id);
+      }
+      throw error;
+    }
   }
 
   return async (app) => {
@@ -177,7 +263,10 @@ export function sdkAccountRoutes(deps: SdkRouteDeps): FastifyPluginAsyncZod {
             "The user's credentials; with ?integration=<type>, the selected (or current) one of that type",
           description:
             'Without `integration`: an array of every credential. With it: one credential object — the one in ' +
-            'X-Paragon-Credential, else the current one (what the official `getIntegrationAccount` reads).',
+            'X-Paragon-Credential, else the current one (what the official `getIntegrationAccount` reads). ' +
+            'With `includeAccountAuth=true` (file-storage integrations only, for the ExternalFilePicker) the ' +
+            'object also carries `accountAuth`: the SECRET access token, refreshed first when it is about to ' +
+            'expire, and for OneDrive the picker `DOMAIN`; that answer is sent with `Cache-Control: no-store`.',
           security,
           params: projectParams,
           querystring: z.object({
@@ -185,13 +274,30 @@ export function sdkAccountRoutes(deps: SdkRouteDeps): FastifyPluginAsyncZod {
             // The official client sends the literal string "undefined" when the option is omitted.
             includeAccountAuth: z.enum(['true', 'false', 'undefined']).optional(),
           }),
-          response: { 200: z.union([credentialSchema, z.array(credentialSchema)]), ...errorResponses },
+          response: {
+            200: z.union([integrationAccountSchema, z.array(credentialSchema)]),
+            ...errorResponses,
+            409: errorBodySchema,
+            502: errorBodySchema,
+          },
         },
       },
-      async (request) => {
+      async (request, reply) => {
         const user = request.connectedUser;
         const { integration: type } = request.query;
-        if (!type) return (await listUserCredentials(db, user.id)).map(presentCredential);
+        const includeAccountAuth = request.query.includeAccountAuth === 'true';
+        // Errors too: nothing about a request for a token should sit in a cache.
+        if (includeAccountAuth) reply.header('cache-control', 'no-store');
+        if (!type) {
+          if (includeAccountAuth) {
+            throw new AppError(
+              'VALIDATION_FAILED',
+              400,
+              'includeAccountAuth=true needs ?integration=<type>: the access token is given for one file-storage integration at a time.',
+            );
+          }
+          return (await listUserCredentials(db, user.id)).map(presentCredential);
+        }
         const integration = (await activeIntegrations(user.projectId)).find((row) => row.type === type);
         if (!integration) {
           throw new AppError(
@@ -200,6 +306,7 @@ export function sdkAccountRoutes(deps: SdkRouteDeps): FastifyPluginAsyncZod {
             `"${type}" is not an active integration of this project.`,
           );
         }
+        if (includeAccountAuth) return integrationAccount(request, user, integration);
         const credentials = await listUserCredentials(db, user.id, { integrationId: integration.id });
         const selected = selectCredential(
           credentials,
@@ -355,4 +462,13 @@ export function sdkAccountRoutes(deps: SdkRouteDeps): FastifyPluginAsyncZod {
       });
     }
   };
+}
+
+/** A credential the provider no longer honours. 409, not the refresher's 401: see integrationAccount. */
+function mustReconnect(name: string, credentialId: string, why = 'the provider revoked it'): AppError {
+  return new AppError(
+    'CREDENTIAL_INVALID',
+    409,
+    `The ${name} credential ${credentialId} is no longer valid (${why}); the user must reconnect ${name}.`,
+  );
 }

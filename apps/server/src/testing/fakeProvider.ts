@@ -174,6 +174,17 @@ export async function startFakeProvider() {
         return json(401, { error: 'invalid_token' });
       return json(200, { id: 'acct-42', email: 'owner@example.com' });
     }
+    if (url.pathname === '/drive') {
+      // fakedrive's identity: shaped like Microsoft Graph's GET /me/drive (OneDrive for Business).
+      if (!request.headers.authorization?.startsWith('Bearer access-'))
+        return json(401, { error: 'invalid_token' });
+      return json(200, {
+        id: 'drive-7',
+        driveType: 'business',
+        webUrl: 'https://contoso-my.sharepoint.com/personal/owner_contoso_com/Documents',
+        owner: { user: { id: 'acct-42', displayName: 'Owner' } },
+      });
+    }
     if (url.pathname === '/revoke' && request.method === 'POST') {
       log.revoke.push(new URLSearchParams(await body(request)));
       return json(200, {});
@@ -242,6 +253,27 @@ export async function startFakeProvider() {
           { id: 'workspace', title: 'Workspace', subtitle: 'Which workspace to sync', pattern: '[a-z0-9-]+' },
           { id: 'pipeline', title: 'Pipeline', required: false, placeholder: 'default' },
         ],
+      },
+    }),
+    // A file-storage entry with an ExternalFilePicker: may hand its access token to the browser
+    // (includeAccountAuth=true), with a OneDrive-style DOMAIN read from the drive's webUrl.
+    defineIntegration({
+      ...fakeOAuth,
+      type: 'fakedrive',
+      name: 'Fake Drive',
+      category: 'fileStorage',
+      description: 'A local OAuth 2.0 file-storage provider for tests.',
+      account: {
+        request: { method: 'GET', url: '/drive' },
+        providerId: { identity: 'owner.user.id' },
+        providerData: { driveWebUrl: { identity: 'webUrl' } },
+      },
+      filePicker: {
+        domain: {
+          fromProviderData: 'driveWebUrl',
+          hosts: ['onedrive.live.com', '*.sharepoint.com'],
+          fallback: 'https://onedrive.live.com',
+        },
       },
     }),
     defineIntegration({
