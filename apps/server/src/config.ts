@@ -45,6 +45,12 @@ const envSchema = z.object({
       });
     }),
   SWITCHBOARD_DEVELOPMENT: booleanFlag.optional(),
+  SWITCHBOARD_REFRESH_SWEEP_SECONDS: z.coerce
+    .number()
+    .int('must be a whole number of seconds')
+    .min(0, 'use 0 to turn the sweep off, or a number of seconds')
+    .max(86_400)
+    .default(60),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().optional(),
 });
@@ -68,6 +74,8 @@ export interface Config {
   previousEncryptionKeys: string[];
   /** Development mode: a development project, the demo page and its token endpoint. */
   development: boolean;
+  /** How often idle OAuth credentials that expire soon are refreshed (0: never). */
+  refreshSweepSeconds: number;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
 }
 
@@ -97,6 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     encryptionKey: e.SWITCHBOARD_ENCRYPTION_KEY,
     previousEncryptionKeys: e.SWITCHBOARD_PREVIOUS_ENCRYPTION_KEYS,
     development: e.SWITCHBOARD_DEVELOPMENT ?? e.NODE_ENV !== 'production',
+    refreshSweepSeconds: e.SWITCHBOARD_REFRESH_SWEEP_SECONDS,
     logLevel: e.LOG_LEVEL,
   };
 }

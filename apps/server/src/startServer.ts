@@ -86,6 +86,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
           : undefined,
       development: config.development,
       version,
+      refreshSweepMs: config.refreshSweepSeconds * 1000,
     });
     await app.listen({ host: config.host, port: config.port });
     const address = app.server.address();
