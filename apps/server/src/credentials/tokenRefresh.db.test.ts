@@ -388,3 +388,38 @@ describe('rate limits and upstream errors', () => {
     expect((await get('/echo/flaky/i/1')).status).toBe(200); // the key's second call: it was called once
   });
 });
+
+describe('background sweep in a running server', () => {
+  test('the server started with a sweep interval refreshes a credential that expires soon, unasked', async () => {
+    const swept = await startTestServer({ extraDefinitions: provider.definitions, refreshSweepMs: 100 });
+    try {
+      const sweptProject = await swept.createProject('Sweep');
+      await sweptProject.enable('fakeoauth');
+      // Connected with a token that lives 2 minutes: inside the sweep's 5-minute look-ahead.
+      provider.set({ expiresIn: 120 });
+      const user = await connectViaOAuth(swept, sweptProject, 'idle-user');
+      provider.set({ expiresIn: 3600 });
+      const refreshedAt = async () =>
+        (
+          await swept.db
+            .selectFrom('credentials')
+            .select('dateRefreshed')
+            .where('id', '=', user.credentialId)
+            .executeTakeFirstOrThrow()
+        ).dateRefreshed;
+      const deadline = Date.now() + 10_000;
+      while (!(await refreshedAt()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(await refreshedAt()).not.toBeNull();
+      const validUntil = (
+        await swept.db
+          .selectFrom('credentials')
+          .select('dateValidUntil')
+          .where('id', '=', user.credentialId)
+          .executeTakeFirstOrThrow()
+      ).dateValidUntil;
+      expect(validUntil!.getTime()).toBeGreaterThan(Date.now() + 3_000_000);
+    } finally {
+      await swept.close();
+    }
+  });
+});
