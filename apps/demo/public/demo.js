@@ -10,6 +10,14 @@ const eventNames = [
   'onPortalClose',
 ];
 const maxLoggedEvents = 50;
+/** The integrations `paragon.ExternalFilePicker` supports. */
+const filePickerTypes = ['googledrive', 'onedrive', 'sharepoint', 'box', 'dropbox'];
+/** Where each picker's required init option is entered on this page. */
+const pickerSettingLabels = {
+  googledrive: 'Google developer key',
+  box: 'Box folder ID',
+  dropbox: 'Dropbox app key',
+};
 
 const byId = (id) => {
   const element = document.getElementById(id);
@@ -29,7 +37,16 @@ const elements = {
   eventsLog: byId('events-log'),
   eventsEmpty: byId('events-empty'),
   portalTheme: byId('portal-theme'),
+  pickerDeveloperKey: byId('picker-developer-key'),
+  pickerAppId: byId('picker-app-id'),
+  pickerFolderId: byId('picker-folder-id'),
+  pickerAppKey: byId('picker-app-key'),
+  pickedFiles: byId('picked-files'),
+  pickedFilesEmpty: byId('picked-files-empty'),
 };
+
+/** Initialized pickers by integration type, with the settings they were initialized with. */
+const pickers = new Map();
 
 function setStatus(state, message) {
   elements.status.dataset.state = state;
@@ -130,6 +147,16 @@ function renderIntegration(sdk, metadata, state) {
       .catch((error) => setStatus('error', `Could not connect ${metadata.name}: ${errorMessage(error)}`));
   });
   actions.append(connect);
+  if (connected && filePickerTypes.includes(metadata.type)) {
+    const pick = element(
+      'button',
+      { type: 'button', className: 'button', dataset: { testid: `pick-${metadata.type}` } },
+      ['Pick a file'],
+    );
+    pick.setAttribute('aria-label', `Pick a file from ${metadata.name}`);
+    pick.addEventListener('click', () => pickFile(sdk, metadata));
+    actions.append(pick);
+  }
   if (connected) {
     const disconnect = element(
       'button',
@@ -146,6 +173,7 @@ function renderIntegration(sdk, metadata, state) {
       setStatus('busy', `Disconnecting ${metadata.name}…`);
       try {
         await sdk.uninstallIntegration(metadata.type);
+        pickers.delete(metadata.type);
         render(sdk);
         setStatus('ready', `Disconnected ${metadata.name}.`);
       } catch (error) {
@@ -157,6 +185,90 @@ function renderIntegration(sdk, metadata, state) {
   }
   item.append(actions);
   return item;
+}
+
+/** The init options of a picker, from the settings form. */
+function pickerInitConfig(type) {
+  const value = (input) => input.value.trim() || undefined;
+  if (type === 'googledrive')
+    return { developerKey: value(elements.pickerDeveloperKey), appId: value(elements.pickerAppId) };
+  if (type === 'box') return { folderId: value(elements.pickerFolderId) };
+  if (type === 'dropbox') return { appKey: value(elements.pickerAppKey) };
+  return {};
+}
+
+/**
+ * Opens the file picker of a connected integration. The first click (or a click after the settings
+ * changed) loads it with init(); open() then runs right away: OneDrive, SharePoint and Dropbox open a
+ * window, which browsers allow only soon after a click.
+ */
+async function pickFile(sdk, metadata) {
+  const { type, name } = metadata;
+  const config = pickerInitConfig(type);
+  const key = JSON.stringify(config);
+  let entry = pickers.get(type);
+  if (entry?.key !== key) {
+    pickers.delete(type);
+    const picker = new sdk.ExternalFilePicker(type, {
+      allowMultiSelect: true,
+      onOpen: () => setStatus('busy', `The ${name} picker is open.`),
+      onFileSelect: (files) => {
+        showPickedFiles(metadata, files);
+        setStatus('ready', `Picked ${files.length} item${files.length === 1 ? '' : 's'} from ${name}.`);
+      },
+      onCancel: () => setStatus('ready', `Closed the ${name} picker without picking anything.`),
+    });
+    setStatus('busy', `Loading the ${name} picker…`);
+    try {
+      await picker.init(config);
+    } catch (error) {
+      const setting = pickerSettingLabels[type];
+      const hint = setting ? ` (enter the ${setting} under “Pick a file”)` : '';
+      setStatus('error', `Could not load the ${name} picker: ${errorMessage(error)}${hint}`);
+      return;
+    }
+    entry = { key, picker };
+    pickers.set(type, entry);
+  }
+  try {
+    entry.picker.open();
+  } catch (error) {
+    setStatus('error', `Could not open the ${name} picker: ${errorMessage(error)}`);
+  }
+}
+
+function formatSize(bytes) {
+  if (bytes === null) return undefined;
+  if (bytes < 1024) return `${bytes} B`;
+  return bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** Lists picked files (the SDK's normalised shape), newest first. */
+function showPickedFiles(metadata, files) {
+  for (const file of [...files].reverse()) {
+    const details = [metadata.name, file.isFolder ? 'folder' : file.mimeType, formatSize(file.size)].filter(
+      (part) => part,
+    );
+    // A link only to a web page: the URL comes from the provider's picker.
+    const name = /^https?:\/\//i.test(file.url ?? '')
+      ? element('a', { href: file.url, target: '_blank', rel: 'noopener noreferrer' }, [file.name])
+      : file.name;
+    elements.pickedFiles.prepend(
+      element(
+        'li',
+        {
+          className: 'picked-file',
+          dataset: { testid: 'picked-file', type: metadata.type },
+          style: { '--brand': metadata.brandColor || '#64748b' },
+        },
+        [
+          element('span', { className: 'picked-file__name' }, [name]),
+          element('span', { className: 'picked-file__meta' }, [details.join(' · ')]),
+        ],
+      ),
+    );
+  }
+  elements.pickedFilesEmpty.hidden = elements.pickedFiles.children.length > 0;
 }
 
 function render(sdk) {

@@ -18,6 +18,7 @@ import {
   normalizeDropdowns,
 } from './connectOptions';
 import type { ConnectUser, SdkResource } from './connectUser';
+import { type ExternalFilePickerConstructor, externalFilePickerFor } from './filePicker/externalFilePicker';
 import { normalizeHost } from './hostUrl';
 import { toIntegrationMetadata } from './integrationMetadata';
 import {
@@ -416,6 +417,17 @@ export class ConnectClient {
     this.events.unsubscribe(eventName, listener);
 
   getVersion = (): string => sdkVersion;
+
+  /**
+   * `new paragon.ExternalFilePicker(type, options)`: the file picker of Google Drive, OneDrive,
+   * SharePoint, Box or Dropbox, signed in as the user's connected account (filePicker/externalFilePicker.ts).
+   */
+  ExternalFilePicker: ExternalFilePickerConstructor = externalFilePickerFor(() => ({
+    auth: this.requireSession(),
+    fetch: this.fetchFn,
+    window: this.requireWindow('ExternalFilePicker'),
+    logger: this.logger,
+  }));
 
   private async establishSession(
     generation: number,

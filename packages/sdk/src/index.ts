@@ -30,6 +30,13 @@ export type {
   SdkResource,
   UnauthenticatedConnectUser,
 } from './connectUser';
+export {
+  ExternalFilePicker,
+  type ExternalFilePickerConstructor,
+  type FilePickerOptions,
+} from './filePicker/externalFilePicker';
+export type { PickedFile } from './filePicker/normalizeFile';
+export type { FilePickerInitConfig } from './filePicker/pickerAdapter';
 export type { CredentialSelection } from './integrationState';
 export { OAuthBlockedError, OAuthFlowError, OAuthTimeoutError } from './oauthPopup';
 export { ProxyRequestError, type ProxyRequestInit } from './proxyRequest';
