@@ -8,3 +8,4 @@ export * from './portalMessage';
 export * from './sdkIntegration';
 export * from './sdkUser';
 export * from './userToken';
+export * from './workflowDefinition';
