@@ -10,6 +10,7 @@
 //
 // Every server is a separate child process; autocannon (the load) runs in this one.
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { availableParallelism, cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -155,15 +156,17 @@ async function main() {
   const results = new Map();
 
   /** Warm-up, then the measured run; latencies of 2xx answers recorded exactly (autocannon's are whole ms). */
-  async function measure(target, url, headers) {
+  async function measure(target, url, headers, pid) {
     const options = { url, connections, headers };
     await autocannon({ ...options, duration: warmup });
     const samples = [];
+    const cpuBefore = cpuMs(pid);
     const run = autocannon({ ...options, duration: seconds });
     run.on('response', (_client, statusCode, _bytes, responseTime) => {
       if (statusCode >= 200 && statusCode < 300) samples.push(responseTime);
     });
     const result = await run;
+    const cpu = cpuMs(pid) - cpuBefore;
     const sorted = Float64Array.from(samples).sort();
     if (!results.has(target)) results.set(target, []);
     results.get(target).push({
@@ -173,6 +176,8 @@ async function main() {
       mean: sorted.reduce((sum, v) => sum + v, 0) / (sorted.length || 1),
       total: result.requests.total,
       bad: result.non2xx + result.errors + result.timeouts,
+      // CPU the server process (for `direct`: the upstream) spent per answered request, in µs.
+      cpuUs: (cpu * 1000) / Math.max(1, result.requests.total),
     });
   }
 
@@ -193,7 +198,13 @@ async function main() {
     // turn, round after round, so slow drift of the machine hits every target alike. Figures are the
     // median over rounds; the ratio is taken within each round, then its median.
     const targets = [
-      { name: 'direct', url: `${upstream.url}${ITEMS_PATH}`, headers: keyHeaders, check: isUpstreamBody },
+      {
+        name: 'direct',
+        url: `${upstream.url}${ITEMS_PATH}`,
+        headers: keyHeaders,
+        check: isUpstreamBody,
+        pid: upstream.pid,
+      },
     ];
     const passThrough = await startServerProcess(
       cleanup,
@@ -208,6 +219,7 @@ async function main() {
       url: `${passThrough.url}${ITEMS_PATH}`,
       headers: keyHeaders,
       check: isUpstreamBody,
+      pid: passThrough.pid,
     });
 
     const databases = [['PGlite', {}]];
@@ -233,19 +245,20 @@ async function main() {
         },
       );
       const { url, headers } = await connectedUser(server.url, adminKey, apiKey);
-      targets.push({ name: `switchboard (${database})`, url, headers, check: isWrapped });
+      targets.push({ name: `switchboard (${database})`, url, headers, check: isWrapped, pid: server.pid });
       targets.push({
         name: `switchboard (${database}, raw)`,
         url,
         headers: { ...headers, 'x-paragon-use-raw-response': '1' },
         check: isUpstreamBody,
+        pid: server.pid,
       });
     }
 
     for (const target of targets) await expectAnswer(target.name, target.url, target.headers, target.check);
     for (let round = 1; round <= rounds; round += 1) {
       process.stdout.write(`round ${round}/${rounds}…\n`);
-      for (const target of targets) await measure(target.name, target.url, target.headers);
+      for (const target of targets) await measure(target.name, target.url, target.headers, target.pid);
     }
   } finally {
     await cleanup.run();
@@ -342,6 +355,17 @@ function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
+/** User + system CPU time of a process so far, in ms (Linux /proc; 0 elsewhere). */
+function cpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    // utime and stime are fields 14 and 15 of stat(5), in clock ticks (USER_HZ, 100 on Linux).
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return 0;
+  }
+}
+
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
@@ -358,6 +382,7 @@ function printTable(results) {
     'mean ms',
     'requests',
     'non-2xx/errors',
+    'server CPU µs/req',
     'vs pass-through (rounds)',
     '+p50 ms',
     '+mean ms',
@@ -377,6 +402,7 @@ function printTable(results) {
       of('mean').toFixed(2),
       String(runs.reduce((sum, r) => sum + r.total, 0)),
       String(runs.reduce((sum, r) => sum + r.bad, 0)),
+      of('cpuUs').toFixed(0),
       compared ? `${median(ratios).toFixed(2)} (${ratios.map((r) => r.toFixed(2)).join(' ')})` : '',
       compared ? signed(addedP50) : '',
       compared ? signed(addedMean) : '',
