@@ -1,37 +1,17 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { createScratchDatabase } from '@switchboard/db/testing';
 import { afterEach, describe, expect, test } from 'vitest';
-import { runCli } from './cli/runCli';
 import { loadConfig } from './config';
 import { startServer } from './startServer';
+import { type Cleanup, freshInstallEnv, runCliCaptured } from './testing/freshInstall';
 import { call } from './testing/startTestServer';
 
-const cleanups: Array<() => Promise<void> | void> = [];
+const cleanups: Cleanup[] = [];
+const freshEnv = (extra: NodeJS.ProcessEnv = {}) => freshInstallEnv(cleanups, extra);
+const cli = runCliCaptured;
 afterEach(async () => {
   while (cleanups.length) await cleanups.pop()?.();
 });
-
-/** The environment of a fresh install: a temp data dir, and a scratch PostgreSQL database in the PG pass. */
-async function freshEnv(): Promise<NodeJS.ProcessEnv> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-test-'));
-  cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-  const env: NodeJS.ProcessEnv = { SWITCHBOARD_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent' };
-  if (process.env.DATABASE_URL) {
-    const scratch = await createScratchDatabase(process.env.DATABASE_URL);
-    cleanups.push(scratch.drop);
-    env.DATABASE_URL = scratch.url;
-  }
-  return env;
-}
-
-async function cli(env: NodeJS.ProcessEnv, ...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, { env, out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 describe('one-command server', () => {
   test('first start creates the development project; a restart keeps everything', async () => {

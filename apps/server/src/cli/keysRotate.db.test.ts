@@ -1,8 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createScratchDatabase } from '@switchboard/db/testing';
 import { afterEach, describe, expect, test } from 'vitest';
 import { loadConfig } from '../config';
 import { dataDirPaths, readOrCreateAdminKey } from '../dataDir';
@@ -11,33 +7,16 @@ import { envKey } from '../keys/loadKeyring';
 import { signUserToken } from '../keys/signUserToken';
 import { startServer } from '../startServer';
 import { startFakeProvider } from '../testing/fakeProvider';
+import { type Cleanup, freshInstallEnv, runCliCaptured } from '../testing/freshInstall';
 import { call } from '../testing/startTestServer';
-import { runCli, usage } from './runCli';
+import { usage } from './runCli';
 
-const cleanups: Array<() => Promise<void> | void> = [];
+const cleanups: Cleanup[] = [];
+const freshEnv = (extra: NodeJS.ProcessEnv = {}) => freshInstallEnv(cleanups, extra);
+const cli = runCliCaptured;
 afterEach(async () => {
   while (cleanups.length) await cleanups.pop()?.();
 });
-
-/** A fresh install: a temp data dir, and a scratch PostgreSQL database in the PG pass. */
-async function freshEnv(extra: NodeJS.ProcessEnv = {}): Promise<NodeJS.ProcessEnv> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-keys-cli-'));
-  cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-  const env: NodeJS.ProcessEnv = { SWITCHBOARD_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', ...extra };
-  if (process.env.DATABASE_URL) {
-    const scratch = await createScratchDatabase(process.env.DATABASE_URL);
-    cleanups.push(scratch.drop);
-    env.DATABASE_URL = scratch.url;
-  }
-  return env;
-}
-
-async function cli(env: NodeJS.ProcessEnv, ...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, { env, out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 async function projectWithClientSecret(env: NodeJS.ProcessEnv) {
   const project = JSON.parse((await cli(env, 'project', 'create', '--name', 'Acme', '--json')).out);
