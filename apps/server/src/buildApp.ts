@@ -5,6 +5,8 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { IntegrationDefinition } from '@switchboard/catalog';
 import type { Database } from '@switchboard/db';
+import { externalIdsOf } from '@switchboard/db';
+import { createFunctionRunner, type RunFunction } from '@switchboard/engine';
 import type { Keyring } from '@switchboard/vault';
 import Fastify, {
   type FastifyBaseLogger,
@@ -29,12 +31,18 @@ import { createUpstreamDispatchers } from './proxy/upstreamDispatcher';
 import { adminRoutes } from './routes/adminRoutes';
 import { assetRoutes } from './routes/assetRoutes';
 import { connectRoutes } from './routes/connectRoutes';
+import { executionRoutes } from './routes/executionRoutes';
 import { keyRotationRoutes } from './routes/keyRotationRoutes';
 import { monitoringEventRoutes } from './routes/monitoringEventRoutes';
 import { proxyRoutes } from './routes/proxyRoutes';
 import { sdkAccountRoutes } from './routes/sdkAccountRoutes';
+import { workflowTriggerRoutes } from './routes/workflowTriggerRoutes';
+import { workflowVersionRoutes } from './routes/workflowVersionRoutes';
 import { sandboxRoutes } from './sandbox/sandboxRoutes';
 import { createActiveIntegrationsCache } from './sdk/activeIntegrationsCache';
+import { createIntegrationRequest } from './workflows/createIntegrationRequest';
+import { createWorkflowWorker, type WorkflowWorker } from './workflows/createWorkflowWorker';
+import { createExecutionWatch } from './workflows/executionWatch';
 
 export interface AppDeps {
   db: Kysely<Database>;
@@ -56,6 +64,15 @@ export interface AppDeps {
   proxy?: { timeoutMs?: number; retryPolicy?: RetryPolicy; lookup?: LookupFunction };
   /** How often idle credentials are refreshed before they expire; 0 turns the sweep off. Default 60 s. */
   refreshSweepMs?: number;
+  /** Workflows: run the worker in this process (default on), and its tuning (tests shorten it). */
+  workflows?: {
+    worker?: boolean;
+    requestWaitMs?: number;
+    pollMs?: number;
+    leaseMs?: number;
+    /** The function step runner (default: createFunctionRunner()). */
+    runFunction?: RunFunction;
+  };
 }
 
 /** Request bodies above this are refused with 413 (the proxy, later, sets its own limit). */
@@ -163,8 +180,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       });
     });
   }
+  // Set below; stopped before the upstream dispatchers close, so no step fails on a closed dispatcher.
+  let worker: WorkflowWorker | undefined;
   app.addHook('onClose', async () => {
     await stopSweep?.();
+    await worker?.stop();
     await dispatchers.close();
   });
 
@@ -224,6 +244,59 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logger: deps.logger,
   });
   await app.register(monitoringEventRoutes({ db: deps.db, admin }));
+
+  // Workflows: the in-process worker (unless SWITCHBOARD_WORKER=0) drives executions; integration
+  // steps go through the proxy core as the execution's user.
+  const watch = createExecutionWatch();
+  let workerOrigin = deps.publicUrl ?? 'http://127.0.0.1';
+  if (deps.workflows?.worker ?? true) {
+    const runFunction = deps.workflows?.runFunction ?? createFunctionRunner();
+    worker = createWorkflowWorker({
+      db: deps.db,
+      logger: deps.logger,
+      onSaved: (id) => watch.notify(id),
+      ...(deps.workflows?.pollMs ? { pollMs: deps.workflows.pollMs } : {}),
+      ...(deps.workflows?.leaseMs ? { leaseMs: deps.workflows.leaseMs } : {}),
+      stepDepsFor: async (execution) => {
+        const externalId = (await externalIdsOf(deps.db, [execution.connectedUserId])).get(
+          execution.connectedUserId,
+        );
+        return {
+          fetch: globalThis.fetch,
+          runFunction,
+          now: () => new Date(),
+          integrationRequest: createIntegrationRequest({
+            proxyCall,
+            user: {
+              id: execution.connectedUserId,
+              projectId: execution.projectId,
+              externalId: externalId ?? '',
+            },
+            credentialId: execution.credentialId,
+            origin: workerOrigin,
+          }),
+        };
+      },
+    });
+    const started = worker;
+    app.addHook('onListen', async () => {
+      const address = app.server.address();
+      if (!deps.publicUrl && typeof address === 'object' && address)
+        workerOrigin = `http://127.0.0.1:${address.port}`;
+      started.start();
+    });
+  }
+  await app.register(
+    workflowTriggerRoutes({
+      db: deps.db,
+      resolveConnectedUser,
+      onQueued: () => worker?.wake(),
+      watch,
+      requestWaitMs: deps.workflows?.requestWaitMs ?? 55_000,
+    }),
+  );
+  await app.register(workflowVersionRoutes({ db: deps.db, admin }));
+  await app.register(executionRoutes({ db: deps.db, admin }));
   if (deps.development) await app.register(sandboxRoutes({ db: deps.db }));
   await app.register(assetRoutes({ catalog: deps.catalog, paths: deps.paths, demo: deps.demo, originOf }));
   return app;

@@ -51,6 +51,14 @@ const envSchema = z.object({
     .min(0, 'use 0 to turn the sweep off, or a number of seconds')
     .max(86_400)
     .default(60),
+  // 0: an API-only process (run `switchboard worker` processes, or another server, to run workflows).
+  SWITCHBOARD_WORKER: booleanFlag.optional(),
+  SWITCHBOARD_REQUEST_TRIGGER_WAIT_SECONDS: z.coerce
+    .number()
+    .int('must be a whole number of seconds')
+    .min(1)
+    .max(600, 'at most 600 seconds')
+    .default(55),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().optional(),
 });
@@ -76,6 +84,10 @@ export interface Config {
   development: boolean;
   /** How often idle OAuth credentials that expire soon are refreshed (0: never). */
   refreshSweepSeconds: number;
+  /** This process runs workflow executions (the embedded worker). */
+  worker: boolean;
+  /** How long a Request trigger waits for the workflow's Response step. */
+  requestTriggerWaitSeconds: number;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
 }
 
@@ -106,6 +118,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     previousEncryptionKeys: e.SWITCHBOARD_PREVIOUS_ENCRYPTION_KEYS,
     development: e.SWITCHBOARD_DEVELOPMENT ?? e.NODE_ENV !== 'production',
     refreshSweepSeconds: e.SWITCHBOARD_REFRESH_SWEEP_SECONDS,
+    worker: e.SWITCHBOARD_WORKER ?? true,
+    requestTriggerWaitSeconds: e.SWITCHBOARD_REQUEST_TRIGGER_WAIT_SECONDS,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -87,6 +87,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
       development: config.development,
       version,
       refreshSweepMs: config.refreshSweepSeconds * 1000,
+      workflows: { worker: config.worker, requestWaitMs: config.requestTriggerWaitSeconds * 1000 },
     });
     await app.listen({ host: config.host, port: config.port });
     const address = app.server.address();

@@ -9,3 +9,4 @@ export * from './sdkIntegration';
 export * from './sdkUser';
 export * from './userToken';
 export * from './workflowDefinition';
+export * from './workflowExecution';

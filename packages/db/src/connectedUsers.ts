@@ -42,3 +42,28 @@ export async function mergeUserMeta(
     .executeTakeFirstOrThrow();
   return row.meta;
 }
+
+/** The Connected User whose User Token `sub` is `externalId` in the project, if it exists. */
+export async function findConnectedUserByExternalId(
+  db: Kysely<Database>,
+  projectId: string,
+  externalId: string,
+): Promise<ConnectedUserRow | undefined> {
+  return db
+    .selectFrom('connectedUsers')
+    .selectAll()
+    .where('projectId', '=', projectId)
+    .where('externalId', '=', externalId)
+    .executeTakeFirst();
+}
+
+/** `externalId` (the User Token `sub`) by Connected User id, for the given ids. */
+export async function externalIdsOf(db: Kysely<Database>, userIds: string[]): Promise<Map<string, string>> {
+  if (userIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('connectedUsers')
+    .select(['id', 'externalId'])
+    .where('id', 'in', [...new Set(userIds)])
+    .execute();
+  return new Map(rows.map((r) => [r.id, r.externalId]));
+}

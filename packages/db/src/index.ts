@@ -1,8 +1,10 @@
 export * from './apiKeys';
+export * from './appEvents';
 export * from './connectedUsers';
 export * from './credentialRefresh';
 export * from './credentialSecrets';
 export * from './credentials';
+export * from './executions';
 export * from './instanceSettings';
 export * from './integrations';
 export * from './migrateToLatest';
@@ -19,3 +21,4 @@ export * from './sealedValues';
 export * from './signingKeys';
 export * from './userAccount';
 export * from './workflows';
+export * from './workflowVersions';

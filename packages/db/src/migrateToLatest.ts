@@ -3,6 +3,7 @@ import * as initial from './migrations/0001_initial';
 import * as sandbox from './migrations/0002_sandbox';
 import * as connect from './migrations/0003_connect';
 import * as refresh from './migrations/0004_refresh';
+import * as workflows from './migrations/0005_workflows';
 
 /** Every migration, in order. Add new ones here; names sort lexically. */
 const migrations: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const migrations: Record<string, Migration> = {
   '0002_sandbox': sandbox,
   '0003_connect': connect,
   '0004_refresh': refresh,
+  '0005_workflows': workflows,
 };
 
 /** The names of every migration, in the order they run. */

@@ -226,6 +226,52 @@ export interface MonitoringEventTable {
   createdAt: CreatedAt;
 }
 
+/** One deployed, immutable version of a workflow's definition (the engine's WorkflowDefinition JSON). */
+export interface WorkflowVersionTable {
+  id: string;
+  workflowId: string;
+  projectId: string;
+  version: number;
+  definition: Json<JsonObject>;
+  createdAt: CreatedAt;
+}
+
+/** A `paragon.event(name, payload)` as stored (before any execution runs). */
+export interface AppEventTable {
+  id: string;
+  projectId: string;
+  connectedUserId: string;
+  name: string;
+  payload: Json<JsonObject>;
+  idempotencyKey: string | null;
+  createdAt: CreatedAt;
+}
+
+export type ExecutionRowStatus = 'queued' | 'running' | 'waiting' | 'succeeded' | 'failed';
+export type ExecutionTriggerKind = 'appEvent' | 'request' | 'schedule' | 'integrationEnabled';
+
+/** One run of one workflow version for one Connected User; `state` is the engine's ExecutionState. */
+export interface ExecutionTable {
+  id: string;
+  projectId: string;
+  workflowId: string;
+  workflowVersionId: string;
+  integrationType: string;
+  connectedUserId: string;
+  credentialId: string | null;
+  appEventId: string | null;
+  triggerKind: ExecutionTriggerKind;
+  status: ExecutionRowStatus;
+  state: Json<JsonObject>;
+  wakeAt: Date | null;
+  leaseOwner: ColumnType<string | null, string | null | undefined, string | null>;
+  leaseUntil: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  claims: ColumnType<number, number | undefined, number>;
+  createdAt: CreatedAt;
+  updatedAt: UpdatedAt;
+  finishedAt: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}
+
 export interface Database {
   projects: ProjectTable;
   signingKeys: SigningKeyTable;
@@ -236,6 +282,9 @@ export interface Database {
   credentialConfigurations: CredentialConfigurationTable;
   workflows: WorkflowTable;
   monitoringEvents: MonitoringEventTable;
+  workflowVersions: WorkflowVersionTable;
+  appEvents: AppEventTable;
+  executions: ExecutionTable;
   instanceSettings: InstanceSettingTable;
   credentialSecrets: CredentialSecretTable;
   oauthSessions: OAuthSessionTable;
@@ -256,6 +305,9 @@ export type CredentialConfigurationRow = Selectable<CredentialConfigurationTable
 export type CredentialConfigurationUpdate = Updateable<CredentialConfigurationTable>;
 export type WorkflowRow = Selectable<WorkflowTable>;
 export type MonitoringEventRow = Selectable<MonitoringEventTable>;
+export type WorkflowVersionRow = Selectable<WorkflowVersionTable>;
+export type AppEventRow = Selectable<AppEventTable>;
+export type ExecutionRow = Selectable<ExecutionTable>;
 export type OAuthSessionRow = Selectable<OAuthSessionTable>;
 export type SandboxAccountRow = Selectable<SandboxAccountTable>;
 export type SandboxAuthorizationRequestRow = Selectable<SandboxAuthorizationRequestTable>;

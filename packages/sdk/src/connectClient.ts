@@ -53,6 +53,7 @@ import {
 import { sdkVersion } from './sdkVersion';
 import { normalizeUserMeta, userMetaWouldChange } from './userMeta';
 import { decodeUserTokenPayload, readUserTokenClaims, type UserTokenPayload } from './userToken';
+import { sendAppEvent, triggerWorkflow, type WorkflowTriggerOptions } from './workflowTriggers';
 
 export type ConnectClientDeps = {
   /** Called as a plain function, never as a method. */
@@ -399,6 +400,20 @@ export class ConnectClient {
     this.portal.frame.hide();
     if (modal.open) this.emitFor(modal.integrationType, 'onPortalClose', this.portalEvent(modal));
   };
+
+  /**
+   * Sends an App Event for the user: every workflow with this App Event trigger that the user enabled
+   * gets an execution. Resolves once the server stored the event.
+   */
+  event = (name: string, payload: unknown, options: CredentialSelection = {}): Promise<void> =>
+    sendAppEvent(this.fetchFn, this.requireSession(), name, payload, options);
+
+  /**
+   * Runs a Request-triggered workflow with `{ body, query, headers }` and resolves with its Response
+   * step's body (or `{ executionId, ... }` when it has none or did not answer in time).
+   */
+  workflow = (workflowId: string, options: WorkflowTriggerOptions = {}): Promise<unknown> =>
+    triggerWorkflow(this.fetchFn, this.requireSession(), workflowId, options);
 
   /** Turns a workflow on for the user's current (or the selected) credential and configuration. */
   enableWorkflow = (workflowId: string, options: CredentialSelection = {}): Promise<void> =>

@@ -59,3 +59,4 @@ export {
   selectedCredentialHeader,
 } from './sdkHttp';
 export { sdkVersion } from './sdkVersion';
+export { stillRunningStatus, type WorkflowTriggerOptions } from './workflowTriggers';

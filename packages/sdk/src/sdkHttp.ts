@@ -34,7 +34,7 @@ export class ConnectRequestError extends Error {
   }
 }
 
-function parseBody(text: string, contentType: string | null): unknown {
+export function parseBody(text: string, contentType: string | null): unknown {
   if (text === '' || !contentType?.includes('json')) return undefined;
   try {
     return JSON.parse(text);
@@ -43,7 +43,7 @@ function parseBody(text: string, contentType: string | null): unknown {
   }
 }
 
-function errorFrom(response: Response, text: string, body: unknown): ConnectRequestError {
+export function errorFrom(response: Response, text: string, body: unknown): ConnectRequestError {
   const record = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
   const message =
     typeof record.message === 'string' && record.message !== ''

@@ -75,6 +75,8 @@ export async function startTestServer(
     refreshSweepMs?: number;
     /** Where logs go (e.g. a capturing pino instance); default silent, or TEST_LOG_LEVEL. */
     logger?: AppDeps['logger'];
+    /** Workflows: worker on/off and tuning; default worker on, polling every 50 ms. */
+    workflows?: AppDeps['workflows'];
     /** The keyring to seal with (e.g. a file keyring, to rotate keys); default one in-memory key. */
     keyring?: Keyring;
   } = {},
@@ -110,6 +112,7 @@ export async function startTestServer(
     version: 'test',
     ...(options.proxy ? { proxy: options.proxy } : {}),
     refreshSweepMs: options.refreshSweepMs ?? 0,
+    workflows: { pollMs: 50, ...options.workflows },
   });
   await app.listen({ host: '127.0.0.1', port: options.port ?? 0 });
   const address = app.server.address();

@@ -1,0 +1,170 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, describe, expect, test } from 'vitest';
+import { recordAppEvent } from './appEvents';
+import { upsertConnectedUser } from './connectedUsers';
+import {
+  claimExecutions,
+  findExecution,
+  insertExecution,
+  listExecutions,
+  type NewExecution,
+  saveExecutionState,
+} from './executions';
+import { upsertIntegration } from './integrations';
+import { insertProject } from './projects';
+import { openTestDatabase } from './testing';
+import { insertWorkflow } from './workflows';
+import { insertWorkflowVersion, listLatestWorkflowVersions } from './workflowVersions';
+
+const closers: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  while (closers.length) await closers.pop()?.();
+});
+
+async function fixture() {
+  const opened = await openTestDatabase();
+  closers.push(opened.close);
+  const { db } = opened;
+  const project = await insertProject(db, { id: randomUUID(), name: 'Acme' });
+  const integration = await upsertIntegration(db, { id: randomUUID(), projectId: project.id, type: 'slack' });
+  const user = await upsertConnectedUser(db, { id: randomUUID(), projectId: project.id, externalId: 'u' });
+  const workflow = await insertWorkflow(db, {
+    id: randomUUID(),
+    projectId: project.id,
+    integrationId: integration.id,
+    description: 'W',
+  });
+  const version = await insertWorkflowVersion(db, {
+    id: randomUUID(),
+    workflowId: workflow.id,
+    projectId: project.id,
+    definition: { steps: [{ id: 'find_contact' }] },
+  });
+  const newExecution = (): NewExecution => ({
+    id: randomUUID(),
+    projectId: project.id,
+    workflowId: workflow.id,
+    workflowVersionId: version.id,
+    integrationType: 'slack',
+    connectedUserId: user.id,
+    credentialId: null,
+    triggerKind: 'appEvent',
+    state: { steps: { find_contact: { first_name: 'x' } } },
+  });
+  return { db, project, user, workflow, version, newExecution };
+}
+
+describe('workflow versions', () => {
+  test('concurrent deploys get consecutive numbers; JSON keys are kept as written', async () => {
+    const { db, project, workflow } = await fixture();
+    const deployed = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        insertWorkflowVersion(db, {
+          id: randomUUID(),
+          workflowId: workflow.id,
+          projectId: project.id,
+          definition: { step_ids: ['a_b'] },
+        }),
+      ),
+    );
+    expect(deployed.map((v) => v.version).sort()).toEqual([2, 3, 4, 5, 6]);
+    const latest = await listLatestWorkflowVersions(db, project.id);
+    expect(latest).toHaveLength(1);
+    expect(latest[0]?.version).toBe(6);
+    expect(latest[0]?.definition).toEqual({ step_ids: ['a_b'] });
+  });
+});
+
+describe('executions', () => {
+  test('concurrent claims never hand out one execution twice; a live lease blocks, a lapsed one does not', async () => {
+    const { db, project, newExecution } = await fixture();
+    const ids = [];
+    for (let i = 0; i < 12; i++) {
+      const e = newExecution();
+      ids.push(e.id);
+      await insertExecution(db, e);
+    }
+    const claims = await Promise.all(['a', 'b', 'c', 'd'].map((owner) => claimExecutions(db, owner, 200, 5)));
+    const claimed = claims.flat().map((e) => e.id);
+    expect(new Set(claimed).size).toBe(claimed.length);
+    expect(claimed.length).toBe(12);
+    expect(await claimExecutions(db, 'e', 200, 20)).toEqual([]);
+
+    const first = claims.flat()[0];
+    if (!first) throw new Error('nothing claimed');
+    const owner = first.leaseOwner as string;
+    const save = (who: string) =>
+      saveExecutionState(db, {
+        id: first.id,
+        owner: who,
+        leaseMs: 200,
+        state: { steps: { find_contact: { done: true } } },
+        status: 'running',
+        wakeAt: null,
+        finishedAt: null,
+        release: false,
+      });
+    expect(await save('someone-else')).toBe(false);
+    expect(await save(owner)).toBe(true);
+    const stored = await findExecution(db, project.id, first.id);
+    expect(stored?.state).toEqual({ steps: { find_contact: { done: true } } });
+
+    await new Promise((r) => setTimeout(r, 300));
+    const retaken = await claimExecutions(db, 'f', 200, 20);
+    expect(retaken).toHaveLength(12);
+    expect(retaken.find((e) => e.id === first.id)?.claims).toBe(2);
+    expect(await save(owner)).toBe(false);
+  });
+
+  test('a waiting execution is claimable only once its wake-up time has come', async () => {
+    const { db, newExecution } = await fixture();
+    const e = newExecution();
+    await insertExecution(db, e);
+    const [claimed] = await claimExecutions(db, 'a', 10_000, 1);
+    expect(claimed?.id).toBe(e.id);
+    const wait = (wakeAt: Date) =>
+      saveExecutionState(db, {
+        id: e.id,
+        owner: 'a',
+        leaseMs: 10_000,
+        state: {},
+        status: 'waiting',
+        wakeAt,
+        finishedAt: null,
+        release: true,
+      });
+    expect(await wait(new Date(Date.now() + 60_000))).toBe(true);
+    expect(await claimExecutions(db, 'b', 10_000, 1)).toEqual([]);
+    await db
+      .updateTable('executions')
+      .set({ wakeAt: new Date(Date.now() - 1) })
+      .execute();
+    const [again] = await claimExecutions(db, 'b', 10_000, 1);
+    expect(again?.id).toBe(e.id);
+  });
+
+  test('an App Event and its executions are stored together; a repeated key stores nothing', async () => {
+    const { db, project, user, newExecution } = await fixture();
+    const event = (key: string | null) => ({
+      id: randomUUID(),
+      projectId: project.id,
+      connectedUserId: user.id,
+      name: 'Contact Created',
+      payload: { first_name: 'Ada' },
+      idempotencyKey: key,
+    });
+    const results = await Promise.all([
+      recordAppEvent(db, event('k1'), [newExecution()]),
+      recordAppEvent(db, event('k1'), [newExecution()]),
+    ]);
+    expect(results.filter((r) => r.created)).toHaveLength(1);
+    expect(results[0]?.executionIds).toEqual(results[1]?.executionIds);
+    const unkeyed = await Promise.all([
+      recordAppEvent(db, event(null), [newExecution()]),
+      recordAppEvent(db, event(null), []),
+    ]);
+    expect(unkeyed.every((r) => r.created)).toBe(true);
+    const all = await listExecutions(db, project.id, { limit: 10 });
+    expect(all).toHaveLength(2);
+  });
+});

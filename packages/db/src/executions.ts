@@ -1,0 +1,239 @@
+import { type Kysely, sql } from 'kysely';
+import type { Database, ExecutionRowStatus, ExecutionTriggerKind, JsonObject } from './schema';
+
+/*
+ * Executions are the queue: a worker claims runnable ones with a lease (one UPDATE over a
+ * `FOR UPDATE SKIP LOCKED` sub-select, so concurrent workers never claim the same row), saves the
+ * state only while it still holds the lease (compare-and-set on lease_owner), and releases it when the
+ * execution finishes or waits. A worker that dies lets its lease lapse; another one resumes from the
+ * last saved state. `state` is read as text (see workflowVersions.ts: the CamelCasePlugin).
+ */
+
+export interface Execution {
+  id: string;
+  projectId: string;
+  workflowId: string;
+  workflowVersionId: string;
+  integrationType: string;
+  connectedUserId: string;
+  credentialId: string | null;
+  appEventId: string | null;
+  triggerKind: ExecutionTriggerKind;
+  status: ExecutionRowStatus;
+  /** The engine's ExecutionState. */
+  state: JsonObject;
+  wakeAt: Date | null;
+  leaseOwner: string | null;
+  leaseUntil: Date | null;
+  claims: number;
+  createdAt: Date;
+  updatedAt: Date;
+  finishedAt: Date | null;
+}
+
+export interface NewExecution {
+  id: string;
+  projectId: string;
+  workflowId: string;
+  workflowVersionId: string;
+  integrationType: string;
+  connectedUserId: string;
+  credentialId: string | null;
+  triggerKind: ExecutionTriggerKind;
+  state: JsonObject;
+}
+
+export const executionColumns = [
+  'executions.id',
+  'executions.projectId',
+  'executions.workflowId',
+  'executions.workflowVersionId',
+  'executions.integrationType',
+  'executions.connectedUserId',
+  'executions.credentialId',
+  'executions.appEventId',
+  'executions.triggerKind',
+  'executions.status',
+  sql<string>`executions.state::text`.as('stateJson'),
+  'executions.wakeAt',
+  'executions.leaseOwner',
+  'executions.leaseUntil',
+  'executions.claims',
+  'executions.createdAt',
+  'executions.updatedAt',
+  'executions.finishedAt',
+] as const;
+
+export function toExecution({
+  stateJson,
+  ...row
+}: Omit<Execution, 'state'> & { stateJson: string }): Execution {
+  return { ...row, state: JSON.parse(stateJson) as JsonObject };
+}
+
+export function executionValues(execution: NewExecution, appEventId: string | null = null) {
+  return {
+    ...execution,
+    appEventId,
+    status: 'queued' as const,
+    // Millisecond precision (not now()'s microseconds): task history's keyset cursor is a JS Date.
+    createdAt: new Date(),
+    state: JSON.stringify(execution.state),
+  };
+}
+
+export async function insertExecution(db: Kysely<Database>, execution: NewExecution): Promise<void> {
+  await db.insertInto('executions').values(executionValues(execution)).execute();
+}
+
+/**
+ * Claims up to `limit` runnable executions for `owner`: queued ones, waiting ones whose wake-up time
+ * has come, and running ones whose lease lapsed (their worker died). Oldest wake-up first.
+ */
+export async function claimExecutions(
+  db: Kysely<Database>,
+  owner: string,
+  leaseMs: number,
+  limit: number,
+): Promise<Execution[]> {
+  const rows = await db
+    .updateTable('executions')
+    .set({
+      leaseOwner: owner,
+      leaseUntil: sql<Date>`now() + ${`${leaseMs} milliseconds`}::interval`,
+      status: 'running',
+      claims: sql`claims + 1`,
+      updatedAt: sql`now()`,
+    })
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('executions')
+        .select('id')
+        .where('status', 'in', ['queued', 'running', 'waiting'])
+        .where((w) => w.or([w('wakeAt', 'is', null), w('wakeAt', '<=', sql<Date>`now()`)]))
+        .where((w) => w.or([w('leaseUntil', 'is', null), w('leaseUntil', '<', sql<Date>`now()`)]))
+        .orderBy(sql`coalesce(wake_at, created_at)`)
+        .limit(limit)
+        .forUpdate()
+        .skipLocked(),
+    )
+    .returning(executionColumns)
+    .execute();
+  return rows.map(toExecution);
+}
+
+/** Extends the lease while `owner` holds it; false when it was lost. */
+export async function renewExecutionLease(
+  db: Kysely<Database>,
+  id: string,
+  owner: string,
+  leaseMs: number,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('executions')
+    .set({ leaseUntil: sql<Date>`now() + ${`${leaseMs} milliseconds`}::interval` })
+    .where('id', '=', id)
+    .where('leaseOwner', '=', owner)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/**
+ * Saves an execution's state, only while `owner` holds its lease (false: another worker took it over,
+ * nothing written). `release` lets go of the lease (the execution finished or waits for `wakeAt`);
+ * otherwise the lease is extended.
+ */
+export async function saveExecutionState(
+  db: Kysely<Database>,
+  input: {
+    id: string;
+    owner: string;
+    leaseMs: number;
+    state: JsonObject;
+    status: ExecutionRowStatus;
+    wakeAt: Date | null;
+    finishedAt: Date | null;
+    release: boolean;
+  },
+): Promise<boolean> {
+  const result = await db
+    .updateTable('executions')
+    .set({
+      state: JSON.stringify(input.state),
+      status: input.status,
+      wakeAt: input.wakeAt,
+      finishedAt: input.finishedAt,
+      updatedAt: sql`now()`,
+      ...(input.release
+        ? { leaseOwner: null, leaseUntil: null }
+        : { leaseUntil: sql<Date>`now() + ${`${input.leaseMs} milliseconds`}::interval` }),
+    })
+    .where('id', '=', input.id)
+    .where('leaseOwner', '=', input.owner)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** Lets go of a lease without writing the state (the worker is stopping). */
+export async function releaseExecutionLease(db: Kysely<Database>, id: string, owner: string): Promise<void> {
+  await db
+    .updateTable('executions')
+    .set({ leaseOwner: null, leaseUntil: null })
+    .where('id', '=', id)
+    .where('leaseOwner', '=', owner)
+    .execute();
+}
+
+export async function findExecution(
+  db: Kysely<Database>,
+  projectId: string,
+  id: string,
+): Promise<Execution | undefined> {
+  const row = await db
+    .selectFrom('executions')
+    .select(executionColumns)
+    .where('projectId', '=', projectId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row ? toExecution(row) : undefined;
+}
+
+export interface ExecutionFilter {
+  connectedUserId?: string;
+  workflowId?: string;
+  integrationType?: string;
+  status?: ExecutionRowStatus;
+  /** created_at ≥ from */
+  from?: Date;
+  /** created_at < to */
+  to?: Date;
+  /** Keyset cursor: the last row of the previous page. */
+  after?: { createdAt: Date; id: string };
+  limit: number;
+}
+
+/** A project's executions, newest first (ties by id), filtered; keyset paging with `after`. */
+export async function listExecutions(
+  db: Kysely<Database>,
+  projectId: string,
+  filter: ExecutionFilter,
+): Promise<Execution[]> {
+  let query = db.selectFrom('executions').select(executionColumns).where('projectId', '=', projectId);
+  if (filter.connectedUserId) query = query.where('connectedUserId', '=', filter.connectedUserId);
+  if (filter.workflowId) query = query.where('workflowId', '=', filter.workflowId);
+  if (filter.integrationType) query = query.where('integrationType', '=', filter.integrationType);
+  if (filter.status) query = query.where('status', '=', filter.status);
+  if (filter.from) query = query.where('createdAt', '>=', filter.from);
+  if (filter.to) query = query.where('createdAt', '<', filter.to);
+  const after = filter.after;
+  if (after) {
+    query = query.where((eb) =>
+      eb.or([
+        eb('createdAt', '<', after.createdAt),
+        eb.and([eb('createdAt', '=', after.createdAt), eb('id', '<', after.id)]),
+      ]),
+    );
+  }
+  const rows = await query.orderBy('createdAt', 'desc').orderBy('id', 'desc').limit(filter.limit).execute();
+  return rows.map(toExecution);
+}

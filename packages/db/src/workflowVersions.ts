@@ -1,0 +1,127 @@
+import { type Kysely, sql } from 'kysely';
+import type { Database, JsonObject } from './schema';
+
+/*
+ * jsonb columns are read as text and parsed here: the CamelCasePlugin would otherwise rename the keys
+ * inside the JSON (a step id `find_contact` would come back as `findContact`).
+ */
+
+export interface WorkflowVersion {
+  id: string;
+  workflowId: string;
+  projectId: string;
+  version: number;
+  definition: JsonObject;
+  createdAt: Date;
+}
+
+const columns = [
+  'workflowVersions.id',
+  'workflowVersions.workflowId',
+  'workflowVersions.projectId',
+  'workflowVersions.version',
+  sql<string>`workflow_versions.definition::text`.as('definitionJson'),
+  'workflowVersions.createdAt',
+] as const;
+
+type VersionRow = Omit<WorkflowVersion, 'definition'> & { definitionJson: string };
+
+function toVersion({ definitionJson, ...row }: VersionRow): WorkflowVersion {
+  return { ...row, definition: JSON.parse(definitionJson) as JsonObject };
+}
+
+/**
+ * Stores a new immutable version of a workflow; its number is one more than the latest. The
+ * workflow's row is locked for the insert, so concurrent deploys get consecutive numbers.
+ */
+export async function insertWorkflowVersion(
+  db: Kysely<Database>,
+  input: { id: string; workflowId: string; projectId: string; definition: JsonObject },
+): Promise<WorkflowVersion> {
+  return db.transaction().execute(async (trx) => {
+    await trx.selectFrom('workflows').select('id').where('id', '=', input.workflowId).forUpdate().execute();
+    const latest = await trx
+      .selectFrom('workflowVersions')
+      .select(sql<number>`coalesce(max(version), 0)`.as('version'))
+      .where('workflowId', '=', input.workflowId)
+      .executeTakeFirstOrThrow();
+    await trx
+      .insertInto('workflowVersions')
+      .values({
+        id: input.id,
+        workflowId: input.workflowId,
+        projectId: input.projectId,
+        version: Number(latest.version) + 1,
+        definition: JSON.stringify(input.definition),
+      })
+      .execute();
+    const row = await trx
+      .selectFrom('workflowVersions')
+      .select(columns)
+      .where('id', '=', input.id)
+      .executeTakeFirstOrThrow();
+    return toVersion(row);
+  });
+}
+
+/** A workflow's versions, newest first. */
+export async function listWorkflowVersions(
+  db: Kysely<Database>,
+  workflowId: string,
+): Promise<WorkflowVersion[]> {
+  const rows = await db
+    .selectFrom('workflowVersions')
+    .select(columns)
+    .where('workflowId', '=', workflowId)
+    .orderBy('version', 'desc')
+    .execute();
+  return rows.map(toVersion);
+}
+
+export async function findLatestWorkflowVersion(
+  db: Kysely<Database>,
+  workflowId: string,
+): Promise<WorkflowVersion | undefined> {
+  const row = await db
+    .selectFrom('workflowVersions')
+    .select(columns)
+    .where('workflowId', '=', workflowId)
+    .orderBy('version', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row ? toVersion(row) : undefined;
+}
+
+export async function findWorkflowVersion(
+  db: Kysely<Database>,
+  versionId: string,
+): Promise<WorkflowVersion | undefined> {
+  const row = await db
+    .selectFrom('workflowVersions')
+    .select(columns)
+    .where('id', '=', versionId)
+    .executeTakeFirst();
+  return row ? toVersion(row) : undefined;
+}
+
+/** The latest version of every deployed workflow of a project (workflows never deployed are absent). */
+export async function listLatestWorkflowVersions(
+  db: Kysely<Database>,
+  projectId: string,
+): Promise<WorkflowVersion[]> {
+  const rows = await db
+    .selectFrom('workflowVersions')
+    .select(columns)
+    .where('projectId', '=', projectId)
+    .where(({ eb, ref, selectFrom }) =>
+      eb(
+        'version',
+        '=',
+        selectFrom('workflowVersions as newer')
+          .select(sql<number>`max(newer.version)`.as('latest'))
+          .whereRef('newer.workflowId', '=', ref('workflowVersions.workflowId')),
+      ),
+    )
+    .execute();
+  return rows.map(toVersion);
+}
