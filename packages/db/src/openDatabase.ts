@@ -33,7 +33,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<OpenedData
     await raw.destroy();
     throw error;
   }
-  const db = raw.withPlugin(new CamelCasePlugin()) as unknown as Kysely<Database>;
+  // Column names are camelCased; the keys inside jsonb values (user metadata, settings, payloads)
+  // are the users' own data and must come back exactly as stored.
+  const db = raw.withPlugin(
+    new CamelCasePlugin({ maintainNestedObjectKeys: true }),
+  ) as unknown as Kysely<Database>;
   return { db, kind: options.kind, close: () => raw.destroy() };
 }
 

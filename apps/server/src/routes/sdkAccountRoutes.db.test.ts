@@ -85,6 +85,28 @@ describe('PATCH /sdk/me', () => {
     expect(me.body.meta).toEqual({ Name: 'Sean V', Email: 'sean@example.com', plan: 'team' });
   });
 
+  test('metadata and settings keys come back exactly as stored (snake_case, nested, kebab-case)', async () => {
+    const token = await project.token('meta-keys');
+    const meta = {
+      first_name: 'Ada',
+      'time-zone': 'Europe/London',
+      address: { postal_code: 'N1', line_1: 'x' },
+    };
+    expect((await call(server, 'PATCH', sdk(project, '/me'), { token, body: { meta } })).status).toBe(200);
+    expect((await call(server, 'GET', sdk(project, '/me'), { token })).body.meta).toEqual(meta);
+    const user = await project.connect('settings-keys');
+    const sharedSettings = { default_owner: 'ada', field_map: { lead_source: 'web' } };
+    const patched = await call(server, 'PATCH', sdk(project, `/credentials/${user.credentialId}`), {
+      token: user.token,
+      body: { config: { sharedSettings } },
+    });
+    expect(patched.status).toBe(200);
+    const read = await call(server, 'GET', sdk(project, `/credentials/${user.credentialId}`), {
+      token: user.token,
+    });
+    expect(read.body.config.sharedSettings).toEqual(sharedSettings);
+  });
+
   test.each([
     ['meta is not an object', { meta: 'x' }],
     ['meta is missing', { metadata: {} }],
