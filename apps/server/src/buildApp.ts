@@ -24,6 +24,7 @@ import { createCredentialCache } from './credentials/credentialCache';
 import { startRefreshSweep } from './credentials/refreshSweep';
 import { createTokenRefresher } from './credentials/tokenRefresher';
 import { installErrorHandler } from './errorHandler';
+import { startWebhookDelivery, type WebhookDeliveryOptions } from './monitoring/webhookDelivery';
 import { createProxyCall } from './proxy/createProxyCall';
 import { createProxyFastPath } from './proxy/proxyFastPath';
 import type { RetryPolicy } from './proxy/retryPolicy';
@@ -36,11 +37,13 @@ import { keyRotationRoutes } from './routes/keyRotationRoutes';
 import { monitoringEventRoutes } from './routes/monitoringEventRoutes';
 import { proxyRoutes } from './routes/proxyRoutes';
 import { sdkAccountRoutes } from './routes/sdkAccountRoutes';
+import { webhookRoutes } from './routes/webhookRoutes';
 import { workflowTriggerRoutes } from './routes/workflowTriggerRoutes';
 import { workflowVersionRoutes } from './routes/workflowVersionRoutes';
 import { sandboxRoutes } from './sandbox/sandboxRoutes';
 import { createActiveIntegrationsCache } from './sdk/activeIntegrationsCache';
 import { createIntegrationRequest } from './workflows/createIntegrationRequest';
+import { createWorkflowScheduler, type WorkflowScheduler } from './workflows/createWorkflowScheduler';
 import { createWorkflowWorker, type WorkflowWorker } from './workflows/createWorkflowWorker';
 import { createExecutionWatch } from './workflows/executionWatch';
 
@@ -67,12 +70,18 @@ export interface AppDeps {
   /** Workflows: run the worker in this process (default on), and its tuning (tests shorten it). */
   workflows?: {
     worker?: boolean;
+    /** Fire Schedule triggers in this process (default on). */
+    scheduler?: boolean;
+    /** How often the scheduler syncs and fires (default 1 s). */
+    schedulerIntervalMs?: number;
     requestWaitMs?: number;
     pollMs?: number;
     leaseMs?: number;
     /** The function step runner (default: createFunctionRunner()). */
     runFunction?: RunFunction;
   };
+  /** Monitoring webhooks: the delivery loop (default on) and its tuning (tests shorten it). */
+  webhooks?: WebhookDeliveryOptions;
 }
 
 /** Request bodies above this are refused with 413 (the proxy, later, sets its own limit). */
@@ -182,8 +191,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }
   // Set below; stopped before the upstream dispatchers close, so no step fails on a closed dispatcher.
   let worker: WorkflowWorker | undefined;
+  let scheduler: WorkflowScheduler | undefined;
   app.addHook('onClose', async () => {
     await stopSweep?.();
+    await scheduler?.stop();
     await worker?.stop();
     await dispatchers.close();
   });
@@ -224,6 +235,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       nonceSecret: deps.adminKey,
       fetch: globalThis.fetch,
       onCredentialsChanged,
+      onQueued: () => worker?.wake(),
     }),
   );
   const proxyCall = createProxyCall({
@@ -244,6 +256,34 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logger: deps.logger,
   });
   await app.register(monitoringEventRoutes({ db: deps.db, admin }));
+  await app.register(
+    webhookRoutes({
+      db: deps.db,
+      admin,
+      keyring: deps.keyring,
+      allowHttp: deps.webhooks?.allowHttp ?? deps.development,
+    }),
+  );
+  // Monitoring webhooks: deliveries are rows (created with each monitoring event); this loop sends them.
+  if (deps.webhooks?.enabled ?? true) {
+    const webhookOptions = {
+      ...(deps.proxy?.lookup ? { lookup: deps.proxy.lookup } : {}),
+      ...deps.webhooks,
+    };
+    let webhookLoop: { stop(): Promise<void> } | undefined;
+    app.addHook('onListen', async () => {
+      webhookLoop = startWebhookDelivery({
+        db: deps.db,
+        keyring: deps.keyring,
+        logger: deps.logger,
+        development: deps.development,
+        options: webhookOptions,
+      });
+    });
+    app.addHook('onClose', async () => {
+      await webhookLoop?.stop();
+    });
+  }
 
   // Workflows: the in-process worker (unless SWITCHBOARD_WORKER=0) drives executions; integration
   // steps go through the proxy core as the execution's user.
@@ -285,6 +325,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         workerOrigin = `http://127.0.0.1:${address.port}`;
       started.start();
     });
+  }
+  if (deps.workflows?.scheduler ?? true) {
+    const started = createWorkflowScheduler({
+      db: deps.db,
+      logger: deps.logger,
+      onQueued: () => worker?.wake(),
+      ...(deps.workflows?.schedulerIntervalMs ? { intervalMs: deps.workflows.schedulerIntervalMs } : {}),
+    });
+    scheduler = started;
+    app.addHook('onListen', async () => started.start());
   }
   await app.register(
     workflowTriggerRoutes({

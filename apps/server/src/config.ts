@@ -53,12 +53,16 @@ const envSchema = z.object({
     .default(60),
   // 0: an API-only process (run `switchboard worker` processes, or another server, to run workflows).
   SWITCHBOARD_WORKER: booleanFlag.optional(),
+  // 0: this process fires no Schedule triggers (any number of processes may; each instant runs once).
+  SWITCHBOARD_SCHEDULER: booleanFlag.optional(),
   SWITCHBOARD_REQUEST_TRIGGER_WAIT_SECONDS: z.coerce
     .number()
     .int('must be a whole number of seconds')
     .min(1)
     .max(600, 'at most 600 seconds')
     .default(55),
+  // 0: this process does not send monitoring webhooks (another process must).
+  SWITCHBOARD_WEBHOOKS: booleanFlag.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().optional(),
 });
@@ -86,8 +90,12 @@ export interface Config {
   refreshSweepSeconds: number;
   /** This process runs workflow executions (the embedded worker). */
   worker: boolean;
+  /** This process fires Schedule triggers (the scheduler loop). */
+  scheduler: boolean;
   /** How long a Request trigger waits for the workflow's Response step. */
   requestTriggerWaitSeconds: number;
+  /** This process delivers monitoring events to project webhooks (default on). */
+  webhooks: boolean;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
 }
 
@@ -119,7 +127,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     development: e.SWITCHBOARD_DEVELOPMENT ?? e.NODE_ENV !== 'production',
     refreshSweepSeconds: e.SWITCHBOARD_REFRESH_SWEEP_SECONDS,
     worker: e.SWITCHBOARD_WORKER ?? true,
+    scheduler: e.SWITCHBOARD_SCHEDULER ?? true,
     requestTriggerWaitSeconds: e.SWITCHBOARD_REQUEST_TRIGGER_WAIT_SECONDS,
+    webhooks: e.SWITCHBOARD_WEBHOOKS ?? true,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -87,7 +87,12 @@ export async function startServer(config: Config, options: StartServerOptions = 
       development: config.development,
       version,
       refreshSweepMs: config.refreshSweepSeconds * 1000,
-      workflows: { worker: config.worker, requestWaitMs: config.requestTriggerWaitSeconds * 1000 },
+      workflows: {
+        worker: config.worker,
+        scheduler: config.scheduler,
+        requestWaitMs: config.requestTriggerWaitSeconds * 1000,
+      },
+      webhooks: { enabled: config.webhooks },
     });
     await app.listen({ host: config.host, port: config.port });
     const address = app.server.address();

@@ -8,5 +8,6 @@ export * from './portalMessage';
 export * from './sdkIntegration';
 export * from './sdkUser';
 export * from './userToken';
+export * from './webhookDestination';
 export * from './workflowDefinition';
 export * from './workflowExecution';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-export const monitoringEventKindSchema = z.enum(['credential.failure']);
+export const monitoringEventKindSchema = z.enum(['credential.failure', 'workflow.failure']);
 
 /** An event for the project's monitoring: a credential the provider revoked, (later) a failed workflow. */
 export const monitoringEventSchema = z

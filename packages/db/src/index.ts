@@ -20,5 +20,8 @@ export type * from './schema';
 export * from './sealedValues';
 export * from './signingKeys';
 export * from './userAccount';
+export * from './webhookDeliveries';
+export * from './webhookDestinations';
+export * from './workflowSchedules';
 export * from './workflows';
 export * from './workflowVersions';

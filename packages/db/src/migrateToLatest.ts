@@ -4,6 +4,8 @@ import * as sandbox from './migrations/0002_sandbox';
 import * as connect from './migrations/0003_connect';
 import * as refresh from './migrations/0004_refresh';
 import * as workflows from './migrations/0005_workflows';
+import * as monitoring from './migrations/0006_monitoring';
+import * as schedules from './migrations/0007_schedules';
 
 /** Every migration, in order. Add new ones here; names sort lexically. */
 const migrations: Record<string, Migration> = {
@@ -12,6 +14,8 @@ const migrations: Record<string, Migration> = {
   '0003_connect': connect,
   '0004_refresh': refresh,
   '0005_workflows': workflows,
+  '0006_monitoring': monitoring,
+  '0007_schedules': schedules,
 };
 
 /** The names of every migration, in the order they run. */

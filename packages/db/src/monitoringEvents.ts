@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database, JsonObject, MonitoringEventKind, MonitoringEventRow } from './schema';
+import { fanOutMonitoringEvent } from './webhookDeliveries';
 
+/**
+ * Records a monitoring event and, in the same transaction, a pending webhook delivery for each enabled
+ * destination of the project that wants its kind (the delivery loop sends them).
+ */
 export async function insertMonitoringEvent(
   db: Kysely<Database>,
   event: {
@@ -13,19 +18,24 @@ export async function insertMonitoringEvent(
     payload: JsonObject;
   },
 ): Promise<MonitoringEventRow> {
-  return db
-    .insertInto('monitoringEvents')
-    .values({
-      id: randomUUID(),
-      projectId: event.projectId,
-      kind: event.kind,
-      connectedUserId: event.connectedUserId ?? null,
-      credentialId: event.credentialId ?? null,
-      integrationType: event.integrationType ?? null,
-      payload: JSON.stringify(event.payload),
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  const insert = async (trx: Kysely<Database>) => {
+    const row = await trx
+      .insertInto('monitoringEvents')
+      .values({
+        id: randomUUID(),
+        projectId: event.projectId,
+        kind: event.kind,
+        connectedUserId: event.connectedUserId ?? null,
+        credentialId: event.credentialId ?? null,
+        integrationType: event.integrationType ?? null,
+        payload: JSON.stringify(event.payload),
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await fanOutMonitoringEvent(trx, row);
+    return row;
+  };
+  return db.isTransaction ? insert(db) : db.transaction().execute(insert);
 }
 
 /** A project's monitoring events, newest first. */

@@ -212,7 +212,7 @@ export interface SandboxContactTable {
   createdAt: CreatedAt;
 }
 
-export type MonitoringEventKind = 'credential.failure';
+export type MonitoringEventKind = 'credential.failure' | 'workflow.failure';
 
 /** An event for the project's monitoring (credential failures); webhook delivery reads these. */
 export interface MonitoringEventTable {
@@ -224,6 +224,36 @@ export interface MonitoringEventTable {
   integrationType: string | null;
   payload: Json<JsonObject>;
   createdAt: CreatedAt;
+}
+
+/** A project-configured URL that receives its monitoring events, signed with `secretSealed`. */
+export interface WebhookDestinationTable {
+  id: string;
+  projectId: string;
+  url: string;
+  secretSealed: string;
+  /** The event kinds wanted; null = every kind. */
+  kinds: JSONColumnType<MonitoringEventKind[] | null, string | null, string | null>;
+  enabled: ColumnType<boolean, boolean | undefined, boolean>;
+  createdAt: CreatedAt;
+}
+
+export type WebhookDeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+/** One monitoring event on its way to one destination: a leased, retried outbox row. */
+export interface WebhookDeliveryTable {
+  id: string;
+  destinationId: string;
+  eventId: string;
+  status: ColumnType<WebhookDeliveryStatus, WebhookDeliveryStatus | undefined, WebhookDeliveryStatus>;
+  attempts: ColumnType<number, number | undefined, number>;
+  nextAttemptAt: ColumnType<Date, Date | undefined, Date>;
+  lastStatus: number | null;
+  lastError: string | null;
+  leaseOwner: string | null;
+  leaseUntil: Date | null;
+  createdAt: CreatedAt;
+  deliveredAt: Date | null;
 }
 
 /** One deployed, immutable version of a workflow's definition (the engine's WorkflowDefinition JSON). */
@@ -272,6 +302,19 @@ export interface ExecutionTable {
   finishedAt: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
+/** One enabled (Schedule workflow, credential configuration) and its next scheduled instant. */
+export interface WorkflowScheduleTable {
+  workflowId: string;
+  credentialId: string;
+  configurationId: string;
+  projectId: string;
+  connectedUserId: string;
+  spec: string;
+  nextRunAt: Date;
+  lastRunAt: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  createdAt: CreatedAt;
+}
+
 export interface Database {
   projects: ProjectTable;
   signingKeys: SigningKeyTable;
@@ -282,9 +325,12 @@ export interface Database {
   credentialConfigurations: CredentialConfigurationTable;
   workflows: WorkflowTable;
   monitoringEvents: MonitoringEventTable;
+  webhookDestinations: WebhookDestinationTable;
+  webhookDeliveries: WebhookDeliveryTable;
   workflowVersions: WorkflowVersionTable;
   appEvents: AppEventTable;
   executions: ExecutionTable;
+  workflowSchedules: WorkflowScheduleTable;
   instanceSettings: InstanceSettingTable;
   credentialSecrets: CredentialSecretTable;
   oauthSessions: OAuthSessionTable;
@@ -305,6 +351,8 @@ export type CredentialConfigurationRow = Selectable<CredentialConfigurationTable
 export type CredentialConfigurationUpdate = Updateable<CredentialConfigurationTable>;
 export type WorkflowRow = Selectable<WorkflowTable>;
 export type MonitoringEventRow = Selectable<MonitoringEventTable>;
+export type WebhookDestinationRow = Selectable<WebhookDestinationTable>;
+export type WebhookDeliveryRow = Selectable<WebhookDeliveryTable>;
 export type WorkflowVersionRow = Selectable<WorkflowVersionTable>;
 export type AppEventRow = Selectable<AppEventTable>;
 export type ExecutionRow = Selectable<ExecutionTable>;

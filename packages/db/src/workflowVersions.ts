@@ -125,3 +125,25 @@ export async function listLatestWorkflowVersions(
     .execute();
   return rows.map(toVersion);
 }
+
+/** The latest version of every workflow (all projects) whose trigger is a Schedule, with its integration. */
+export async function listLatestScheduleVersions(
+  db: Kysely<Database>,
+): Promise<Array<WorkflowVersion & { integrationId: string }>> {
+  const rows = await db
+    .selectFrom('workflowVersions')
+    .innerJoin('workflows', 'workflows.id', 'workflowVersions.workflowId')
+    .select([...columns, 'workflows.integrationId'])
+    .where(sql<string>`workflow_versions.definition -> 'trigger' ->> 'type'`, '=', 'schedule')
+    .where(({ eb, ref, selectFrom }) =>
+      eb(
+        'workflowVersions.version',
+        '=',
+        selectFrom('workflowVersions as newer')
+          .select(sql<number>`max(newer.version)`.as('latest'))
+          .whereRef('newer.workflowId', '=', ref('workflowVersions.workflowId')),
+      ),
+    )
+    .execute();
+  return rows.map(({ integrationId, ...row }) => ({ ...toVersion(row), integrationId }));
+}

@@ -35,7 +35,7 @@ const triggerKeys: Record<WorkflowDefinition['trigger']['type'], readonly string
   appEvent: undefined,
   request: ['body', 'query', 'headers'],
   schedule: ['scheduledAt'],
-  integrationEnabled: ['enabledAt'],
+  integrationEnabled: ['enabledAt', 'integration', 'credentialId'],
 };
 
 /** The templated fields of a step, by name. */

@@ -34,6 +34,7 @@ import { nonceLoadedPage, oauthResultPage, type PopupPage, parseOrigin } from '.
 import { postSetupValues } from '../connect/postSetupValues';
 import { assertInstallable, saveInstalledCredential } from '../connect/saveInstalledCredential';
 import { presentCredential } from '../sdk/presentCredential';
+import { runIntegrationEnabled } from '../workflows/runIntegrationEnabled';
 
 export interface ConnectRouteDeps {
   db: Kysely<Database>;
@@ -46,6 +47,8 @@ export interface ConnectRouteDeps {
   fetch: typeof fetch;
   /** Told after a Connected User's credentials change here (install, re-authentication, setup). */
   onCredentialsChanged?(connectedUserId: string): void;
+  /** Told after Integration Enabled executions were queued (wakes the workflow worker). */
+  onQueued?(): void;
   now?: () => number;
 }
 
@@ -84,6 +87,11 @@ export function connectRoutes(deps: ConnectRouteDeps): FastifyPluginAsyncZod {
       projectId,
       request.headers.authorization ?? (userToken ? `Bearer ${userToken}` : undefined),
     );
+  }
+
+  /** Integration Enabled workflows run once a new credential is VALID (see runIntegrationEnabled). */
+  async function integrationEnabled(input: Parameters<typeof runIntegrationEnabled>[1]) {
+    if ((await runIntegrationEnabled(db, input)) > 0) deps.onQueued?.();
   }
 
   async function activeIntegration(user: ConnectedUserRef, integrationId: string) {
@@ -381,6 +389,13 @@ export function connectRoutes(deps: ConnectRouteDeps): FastifyPluginAsyncZod {
             },
           );
           deps.onCredentialsChanged?.(session.connectedUserId);
+          if (!options.selectedCredentialId && definition.auth.postInputs.length === 0)
+            await integrationEnabled({
+              projectId: session.projectId,
+              connectedUserId: session.connectedUserId,
+              integrationId: session.integrationId,
+              credentialId,
+            });
           await finishOAuthSession(db, session.id, { credentialId });
           return sendPage(
             reply,
@@ -532,6 +547,13 @@ export function connectRoutes(deps: ConnectRouteDeps): FastifyPluginAsyncZod {
           },
         );
         deps.onCredentialsChanged?.(user.id);
+        if (!options.selectedCredentialId)
+          await integrationEnabled({
+            projectId: user.projectId,
+            connectedUserId: user.id,
+            integrationId: row.id,
+            credentialId,
+          });
         const credential = await findUserCredential(db, user.id, credentialId);
         return reply.status(201).send(presentCredential(credential!));
       },
@@ -576,6 +598,13 @@ export function connectRoutes(deps: ConnectRouteDeps): FastifyPluginAsyncZod {
         await completeCredentialSetup(db, user.id, credentialId, values);
         deps.onCredentialsChanged?.(user.id);
         const credential = await findUserCredential(db, user.id, credentialId);
+        if (existing.status === 'PENDING' && credential?.status === 'VALID')
+          await integrationEnabled({
+            projectId: user.projectId,
+            connectedUserId: user.id,
+            integrationId: existing.integrationId,
+            credentialId,
+          });
         if (!credential) {
           throw new AppError('CREDENTIAL_NOT_FOUND', 404, `credential ${credentialId} is not one of yours.`);
         }

@@ -49,6 +49,8 @@ export interface ConnectedTestUser {
 export interface TestServer {
   url: string;
   db: Kysely<Database>;
+  /** The scratch PostgreSQL database's URL (DATABASE_URL set), for a second connection; else undefined. */
+  databaseUrl: string | undefined;
   catalog: CatalogView;
   adminKey: string;
   keyring: Keyring;
@@ -79,6 +81,8 @@ export async function startTestServer(
     workflows?: AppDeps['workflows'];
     /** The keyring to seal with (e.g. a file keyring, to rotate keys); default one in-memory key. */
     keyring?: Keyring;
+    /** Monitoring webhook delivery: on with these settings; default off in tests. */
+    webhooks?: AppDeps['webhooks'];
   } = {},
 ): Promise<TestServer> {
   const database = await openTestDatabase();
@@ -113,6 +117,7 @@ export async function startTestServer(
     ...(options.proxy ? { proxy: options.proxy } : {}),
     refreshSweepMs: options.refreshSweepMs ?? 0,
     workflows: { pollMs: 50, ...options.workflows },
+    webhooks: options.webhooks ?? { enabled: false },
   });
   await app.listen({ host: '127.0.0.1', port: options.port ?? 0 });
   const address = app.server.address();
@@ -121,6 +126,7 @@ export async function startTestServer(
   return {
     url,
     db: database.db,
+    databaseUrl: database.url,
     catalog,
     adminKey,
     keyring,

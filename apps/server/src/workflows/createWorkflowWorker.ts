@@ -7,6 +7,7 @@ import {
   type Execution,
   type ExecutionRowStatus,
   findWorkflowVersion,
+  insertMonitoringEvent,
   type JsonObject,
   releaseExecutionLease,
   renewExecutionLease,
@@ -98,6 +99,23 @@ export function createWorkflowWorker(deps: WorkflowWorkerDeps): WorkflowWorker {
       release,
     });
     if (saved) deps.onSaved?.(execution.id);
+    // A finished failure becomes a monitoring event (and so a webhook delivery); ids and the error
+    // message only, never step inputs or outputs.
+    if (saved && release && state.status === 'failed')
+      await insertMonitoringEvent(db, {
+        projectId: execution.projectId,
+        kind: 'workflow.failure',
+        connectedUserId: execution.connectedUserId,
+        credentialId: execution.credentialId,
+        payload: {
+          executionId: execution.id,
+          workflowId: execution.workflowId,
+          stepId: state.error?.stepId ?? null,
+          message: state.error?.message ?? 'execution failed',
+        },
+      }).catch((error: unknown) =>
+        logger.error({ err: error, executionId: execution.id }, 'recording the workflow failure failed'),
+      );
     return saved;
   }
 

@@ -38,6 +38,11 @@ export async function prepareExecution(
     triggerKind: ExecutionTriggerKind;
     trigger: JsonValue;
     selection: CredentialSelection;
+    /**
+     * Whether the workflow must be enabled in the configuration (default true). Integration Enabled
+     * workflows run on install without being enabled (Paragon hides them from the Connect Portal).
+     */
+    requireEnabled?: boolean;
   },
 ): Promise<Preparation> {
   const { user, version, selection } = input;
@@ -72,7 +77,7 @@ export async function prepareExecution(
     };
   }
   const setting = configuration.workflowSettings[version.workflowId];
-  if (setting?.enabled !== true) {
+  if (input.requireEnabled !== false && setting?.enabled !== true) {
     return { ok: false, reason: `workflow ${version.workflowId} is not enabled for this user` };
   }
   const connectedUser = await findConnectedUser(db, user.id);
@@ -80,7 +85,7 @@ export async function prepareExecution(
   const state = createExecutionState({
     executionId: id,
     trigger: input.trigger,
-    settings: { ...configuration.sharedSettings, ...(setting.settings ?? {}) },
+    settings: { ...configuration.sharedSettings, ...(setting?.settings ?? {}) },
     user: { id: user.externalId, meta: connectedUser?.meta ?? {} },
     now: new Date(),
   });
