@@ -1,35 +1,16 @@
 import { type Kysely, sql } from 'kysely';
-import type { Database, ExecutionRowStatus, ExecutionTriggerKind, JsonObject } from './schema';
+import type { Database, ExecutionRow, ExecutionRowStatus, ExecutionTriggerKind, JsonObject } from './schema';
 
 /*
  * Executions are the queue: a worker claims runnable ones with a lease (one UPDATE over a
  * `FOR UPDATE SKIP LOCKED` sub-select, so concurrent workers never claim the same row), saves the
  * state only while it still holds the lease (compare-and-set on lease_owner), and releases it when the
  * execution finishes or waits. A worker that dies lets its lease lapse; another one resumes from the
- * last saved state. `state` is read as text (see workflowVersions.ts: the CamelCasePlugin).
+ * last saved state.
  */
 
-export interface Execution {
-  id: string;
-  projectId: string;
-  workflowId: string;
-  workflowVersionId: string;
-  integrationType: string;
-  connectedUserId: string;
-  credentialId: string | null;
-  appEventId: string | null;
-  triggerKind: ExecutionTriggerKind;
-  status: ExecutionRowStatus;
-  /** The engine's ExecutionState. */
-  state: JsonObject;
-  wakeAt: Date | null;
-  leaseOwner: string | null;
-  leaseUntil: Date | null;
-  claims: number;
-  createdAt: Date;
-  updatedAt: Date;
-  finishedAt: Date | null;
-}
+/** An execution row; `state` is the engine's ExecutionState. */
+export type Execution = ExecutionRow;
 
 export interface NewExecution {
   id: string;
@@ -41,34 +22,6 @@ export interface NewExecution {
   credentialId: string | null;
   triggerKind: ExecutionTriggerKind;
   state: JsonObject;
-}
-
-export const executionColumns = [
-  'executions.id',
-  'executions.projectId',
-  'executions.workflowId',
-  'executions.workflowVersionId',
-  'executions.integrationType',
-  'executions.connectedUserId',
-  'executions.credentialId',
-  'executions.appEventId',
-  'executions.triggerKind',
-  'executions.status',
-  sql<string>`executions.state::text`.as('stateJson'),
-  'executions.wakeAt',
-  'executions.leaseOwner',
-  'executions.leaseUntil',
-  'executions.claims',
-  'executions.createdAt',
-  'executions.updatedAt',
-  'executions.finishedAt',
-] as const;
-
-export function toExecution({
-  stateJson,
-  ...row
-}: Omit<Execution, 'state'> & { stateJson: string }): Execution {
-  return { ...row, state: JSON.parse(stateJson) as JsonObject };
 }
 
 export function executionValues(execution: NewExecution, appEventId: string | null = null) {
@@ -96,7 +49,7 @@ export async function claimExecutions(
   leaseMs: number,
   limit: number,
 ): Promise<Execution[]> {
-  const rows = await db
+  return db
     .updateTable('executions')
     .set({
       leaseOwner: owner,
@@ -117,9 +70,8 @@ export async function claimExecutions(
         .forUpdate()
         .skipLocked(),
     )
-    .returning(executionColumns)
+    .returningAll()
     .execute();
-  return rows.map(toExecution);
 }
 
 /** Extends the lease while `owner` holds it; false when it was lost. */
@@ -191,11 +143,11 @@ export async function findExecution(
 ): Promise<Execution | undefined> {
   const row = await db
     .selectFrom('executions')
-    .select(executionColumns)
+    .selectAll('executions')
     .where('projectId', '=', projectId)
     .where('id', '=', id)
     .executeTakeFirst();
-  return row ? toExecution(row) : undefined;
+  return row;
 }
 
 export interface ExecutionFilter {
@@ -218,7 +170,7 @@ export async function listExecutions(
   projectId: string,
   filter: ExecutionFilter,
 ): Promise<Execution[]> {
-  let query = db.selectFrom('executions').select(executionColumns).where('projectId', '=', projectId);
+  let query = db.selectFrom('executions').selectAll('executions').where('projectId', '=', projectId);
   if (filter.connectedUserId) query = query.where('connectedUserId', '=', filter.connectedUserId);
   if (filter.workflowId) query = query.where('workflowId', '=', filter.workflowId);
   if (filter.integrationType) query = query.where('integrationType', '=', filter.integrationType);
@@ -234,6 +186,5 @@ export async function listExecutions(
       ]),
     );
   }
-  const rows = await query.orderBy('createdAt', 'desc').orderBy('id', 'desc').limit(filter.limit).execute();
-  return rows.map(toExecution);
+  return query.orderBy('createdAt', 'desc').orderBy('id', 'desc').limit(filter.limit).execute();
 }

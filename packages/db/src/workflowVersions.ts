@@ -1,34 +1,7 @@
 import { type Kysely, sql } from 'kysely';
-import type { Database, JsonObject } from './schema';
+import type { Database, JsonObject, WorkflowVersionRow } from './schema';
 
-/*
- * jsonb columns are read as text and parsed here: the CamelCasePlugin would otherwise rename the keys
- * inside the JSON (a step id `find_contact` would come back as `findContact`).
- */
-
-export interface WorkflowVersion {
-  id: string;
-  workflowId: string;
-  projectId: string;
-  version: number;
-  definition: JsonObject;
-  createdAt: Date;
-}
-
-const columns = [
-  'workflowVersions.id',
-  'workflowVersions.workflowId',
-  'workflowVersions.projectId',
-  'workflowVersions.version',
-  sql<string>`workflow_versions.definition::text`.as('definitionJson'),
-  'workflowVersions.createdAt',
-] as const;
-
-type VersionRow = Omit<WorkflowVersion, 'definition'> & { definitionJson: string };
-
-function toVersion({ definitionJson, ...row }: VersionRow): WorkflowVersion {
-  return { ...row, definition: JSON.parse(definitionJson) as JsonObject };
-}
+export type WorkflowVersion = WorkflowVersionRow;
 
 /**
  * Stores a new immutable version of a workflow; its number is one more than the latest. The
@@ -57,10 +30,10 @@ export async function insertWorkflowVersion(
       .execute();
     const row = await trx
       .selectFrom('workflowVersions')
-      .select(columns)
+      .selectAll('workflowVersions')
       .where('id', '=', input.id)
       .executeTakeFirstOrThrow();
-    return toVersion(row);
+    return row;
   });
 }
 
@@ -69,13 +42,12 @@ export async function listWorkflowVersions(
   db: Kysely<Database>,
   workflowId: string,
 ): Promise<WorkflowVersion[]> {
-  const rows = await db
+  return db
     .selectFrom('workflowVersions')
-    .select(columns)
+    .selectAll('workflowVersions')
     .where('workflowId', '=', workflowId)
     .orderBy('version', 'desc')
     .execute();
-  return rows.map(toVersion);
 }
 
 export async function findLatestWorkflowVersion(
@@ -84,12 +56,12 @@ export async function findLatestWorkflowVersion(
 ): Promise<WorkflowVersion | undefined> {
   const row = await db
     .selectFrom('workflowVersions')
-    .select(columns)
+    .selectAll('workflowVersions')
     .where('workflowId', '=', workflowId)
     .orderBy('version', 'desc')
     .limit(1)
     .executeTakeFirst();
-  return row ? toVersion(row) : undefined;
+  return row;
 }
 
 export async function findWorkflowVersion(
@@ -98,10 +70,10 @@ export async function findWorkflowVersion(
 ): Promise<WorkflowVersion | undefined> {
   const row = await db
     .selectFrom('workflowVersions')
-    .select(columns)
+    .selectAll('workflowVersions')
     .where('id', '=', versionId)
     .executeTakeFirst();
-  return row ? toVersion(row) : undefined;
+  return row;
 }
 
 /** The latest version of every deployed workflow of a project (workflows never deployed are absent). */
@@ -109,9 +81,9 @@ export async function listLatestWorkflowVersions(
   db: Kysely<Database>,
   projectId: string,
 ): Promise<WorkflowVersion[]> {
-  const rows = await db
+  return db
     .selectFrom('workflowVersions')
-    .select(columns)
+    .selectAll('workflowVersions')
     .where('projectId', '=', projectId)
     .where(({ eb, ref, selectFrom }) =>
       eb(
@@ -123,17 +95,17 @@ export async function listLatestWorkflowVersions(
       ),
     )
     .execute();
-  return rows.map(toVersion);
 }
 
 /** The latest version of every workflow (all projects) whose trigger is a Schedule, with its integration. */
 export async function listLatestScheduleVersions(
   db: Kysely<Database>,
 ): Promise<Array<WorkflowVersion & { integrationId: string }>> {
-  const rows = await db
+  return db
     .selectFrom('workflowVersions')
     .innerJoin('workflows', 'workflows.id', 'workflowVersions.workflowId')
-    .select([...columns, 'workflows.integrationId'])
+    .selectAll('workflowVersions')
+    .select('workflows.integrationId')
     .where(sql<string>`workflow_versions.definition -> 'trigger' ->> 'type'`, '=', 'schedule')
     .where(({ eb, ref, selectFrom }) =>
       eb(
@@ -145,5 +117,4 @@ export async function listLatestScheduleVersions(
       ),
     )
     .execute();
-  return rows.map(({ integrationId, ...row }) => ({ ...toVersion(row), integrationId }));
 }
