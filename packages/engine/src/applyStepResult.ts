@@ -1,7 +1,8 @@
 import type { WorkflowDefinition } from '@switchboard/contracts';
-import type { ExecutionState, JsonValue, RecordedStepError } from './executionState';
+import type { ExecutionState, JsonValue, RecordedStepError, StepRecord } from './executionState';
 import { indexWorkflow } from './indexWorkflow';
 import { retryDelayMs } from './retryDelay';
+import type { AnyStep } from './stepGraph';
 import type { StepOutcome } from './stepOutcome';
 import { toJsonValue } from './toJsonValue';
 
@@ -25,16 +26,46 @@ export function applyStepResult(
   report: StepReport,
   now: Date,
 ): ExecutionState {
-  const found = current.steps[report.key];
-  if (found?.status !== 'running' || found.attempt !== report.attempt) return current;
-  if (current.status === 'succeeded' || current.status === 'failed') return current;
-  const step = indexWorkflow(definition).steps.get(found.stepId)?.step;
-  if (!step || step.type === 'fanout') return current;
+  return applyStepResults(definition, current, [report], now);
+}
 
-  const state = structuredClone(current);
-  const record = state.steps[report.key] ?? found;
-  const { outcome } = report;
+/**
+ * applyStepResult for several reports at once, in order, with one copy of the state: a driver whose
+ * attempts finished together (a fan-out's items) records them all, then persists once. Returns
+ * `current` itself when no report applied.
+ */
+export function applyStepResults(
+  definition: WorkflowDefinition,
+  current: ExecutionState,
+  reports: readonly StepReport[],
+  now: Date,
+): ExecutionState {
+  if (current.status === 'succeeded' || current.status === 'failed') return current;
   const nowIso = now.toISOString();
+  let state: ExecutionState | undefined;
+  for (const report of reports) {
+    const found = (state ?? current).steps[report.key];
+    if (found?.status !== 'running' || found.attempt !== report.attempt) continue;
+    const step = indexWorkflow(definition).steps.get(found.stepId)?.step;
+    if (!step || step.type === 'fanout') continue;
+    // Copy-on-write: the state and its step map shallowly (once), the record itself; outputs and
+    // errors are replaced, never mutated, so sharing the rest with `current` is safe.
+    state ??= { ...current, steps: { ...current.steps } };
+    const record: StepRecord = { ...found };
+    state.steps[report.key] = record;
+    applyOutcome(step, state, record, report.outcome, now, nowIso);
+  }
+  return state ?? current;
+}
+
+function applyOutcome(
+  step: AnyStep,
+  state: ExecutionState,
+  record: StepRecord,
+  outcome: StepOutcome,
+  now: Date,
+  nowIso: string,
+): void {
   if (outcome.logs !== undefined) record.logs = outcome.logs;
   else delete record.logs;
 
@@ -67,7 +98,7 @@ export function applyStepResult(
     if (step.type === 'response' && state.response === undefined) {
       state.response = output as NonNullable<ExecutionState['response']>;
     }
-    return state;
+    return;
   }
 
   const error = (toJsonValue(failure.error) ?? { message: 'the step failed' }) as RecordedStepError;
@@ -77,10 +108,9 @@ export function applyStepResult(
     record.status = 'retrying';
     const delay = retryDelayMs(record.attempt, record.idempotencyKey, failure.retryAfterMs);
     record.notBefore = new Date(now.getTime() + delay).toISOString();
-    return state;
+    return;
   }
   record.status = 'failed';
   record.finishedAt = nowIso;
   if ('continueOnFailure' in step && step.continueOnFailure) record.output = toJsonValue({ error });
-  return state;
 }

@@ -15,7 +15,7 @@ import { fanoutItems, stepScope } from './stepScope';
 import { toJsonValue } from './toJsonValue';
 
 /** Most items a fan-out accepts (each item's steps are persisted with the execution). */
-export const maxFanoutItems = 1000;
+export const maxFanoutItems = 10_000;
 /** Items a fan-out runs at once when its definition says nothing. */
 export const defaultFanoutConcurrency = 5;
 
@@ -63,7 +63,11 @@ function message(error: unknown): string {
  * Advances an execution as far as it can go without running anything: starts the steps whose turn it
  * is (rendering their inputs), ends delays and back-offs that are over, expands fan-outs, follows
  * conditionals, and sets the execution's status. Pure: the same definition, state and `now` give the
- * same plan, and calling it again before any result is applied changes nothing.
+ * same plan, and calling it again before any result is applied changes nothing (it returns `current`
+ * itself when nothing changed, so a driver can skip saving).
+ *
+ * Copy-on-write: the state and its step map are copied shallowly and a record only when it changes,
+ * never the whole state (a fan-out over thousands of items would make every plan copy all of them).
  *
  * The workflow's steps form one path (a "lane") from the entry; each fan-out item is a lane through the
  * fan-out's steps. A lane's position is not stored: it is found by walking from the entry through the
@@ -71,9 +75,24 @@ function message(error: unknown): string {
  */
 export function planNext(definition: WorkflowDefinition, current: ExecutionState, now: Date): Plan {
   if (isTerminal(current)) return { state: current, actions: [] };
-  const state = structuredClone(current);
+  const state: ExecutionState = { ...current };
   const index = indexWorkflow(definition);
   const nowIso = now.toISOString();
+  let stepsCopied = false;
+  const owned = new Set<string>();
+  /** The record at `key`, copied into this plan's state on first use: mutate only what this returns. */
+  const own = (key: string): StepRecord => {
+    if (!stepsCopied) {
+      state.steps = { ...current.steps };
+      stepsCopied = true;
+    }
+    const existing = state.steps[key] as StepRecord;
+    if (owned.has(key)) return existing;
+    owned.add(key);
+    const copy: StepRecord = { ...existing, ...(existing.fanout ? { fanout: { ...existing.fanout } } : {}) };
+    state.steps[key] = copy;
+    return copy;
+  };
 
   const stepOf = (id: string): AnyStep => {
     const found = index.steps.get(id);
@@ -98,7 +117,13 @@ export function planNext(definition: WorkflowDefinition, current: ExecutionState
       idempotencyKey: idempotencyKeyOf(state.executionId, step.id, item),
       startedAt: nowIso,
     };
-    state.steps[stepInstanceKey(step.id, item)] = record;
+    if (!stepsCopied) {
+      state.steps = { ...current.steps };
+      stepsCopied = true;
+    }
+    const key = stepInstanceKey(step.id, item);
+    state.steps[key] = record;
+    owned.add(key);
     let input: unknown;
     try {
       input = toJsonValue(renderStepInput(step, stepScope(definition, state, step.id, item)));
@@ -146,18 +171,21 @@ export function planNext(definition: WorkflowDefinition, current: ExecutionState
     while (id !== undefined) {
       const step = stepOf(id);
       const key = stepInstanceKey(id, item);
-      const record = state.steps[key] ?? start(step, item);
+      let record = state.steps[key] ?? start(step, item);
       if (record.status === 'retrying' && record.notBefore !== undefined && record.notBefore <= nowIso) {
+        record = own(key);
         record.status = 'running';
         record.attempt += 1;
         delete record.notBefore;
       }
       if (record.status === 'waiting' && record.wakeAt !== undefined && record.wakeAt <= nowIso) {
+        record = own(key);
         record.status = 'succeeded';
         record.finishedAt = nowIso;
       }
       if (record.status === 'running' && step.type === 'fanout') {
-        advanceFanout(step, record, sinks);
+        advanceFanout(step, key, sinks);
+        record = state.steps[key] as StepRecord;
       }
       switch (record.status) {
         case 'running':
@@ -196,10 +224,11 @@ export function planNext(definition: WorkflowDefinition, current: ExecutionState
    * The fan-out succeeds when every item's lane is done (output: each lane's last output, by index);
    * it fails at the first item that fails, cancelling the items still under way.
    */
-  const advanceFanout = (step: FanoutStep, record: StepRecord, sinks: Sinks) => {
-    const items = fanoutItems(record.input);
-    const progress = record.fanout ?? { started: 0 };
-    record.fanout = progress;
+  const advanceFanout = (step: FanoutStep, key: string, sinks: Sinks) => {
+    const before = state.steps[key] as StepRecord;
+    const items = fanoutItems(before.input);
+    const startedBefore = before.fanout?.started ?? 0;
+    const progress = { started: startedBefore };
     const concurrency = step.concurrency ?? defaultFanoutConcurrency;
     const entry = listEntry(step.steps, step.entry);
     const local: Sinks = { actions: [], wakes: [] };
@@ -221,19 +250,21 @@ export function planNext(definition: WorkflowDefinition, current: ExecutionState
       progress.started += 1;
       visit(progress.started - 1);
     }
+    if (progress.started !== startedBefore || before.fanout === undefined) own(key).fanout = progress;
     if (failure !== undefined) {
-      for (const other of Object.values(state.steps)) {
+      for (const [otherKey, other] of Object.entries(state.steps)) {
         const inThisFanout =
           other.item !== undefined && step.steps.some((inner) => inner.id === other.stepId);
         if (
           inThisFanout &&
           (other.status === 'running' || other.status === 'retrying' || other.status === 'waiting')
         ) {
-          other.status = 'cancelled';
-          other.finishedAt = nowIso;
+          const cancelled = own(otherKey);
+          cancelled.status = 'cancelled';
+          cancelled.finishedAt = nowIso;
         }
       }
-      fail(step, record, {
+      fail(step, own(key), {
         message: `item ${failure.item} failed at step "${failure.stepId}": ${failure.message}`,
       });
       return;
@@ -241,6 +272,7 @@ export function planNext(definition: WorkflowDefinition, current: ExecutionState
     sinks.actions.push(...local.actions);
     sinks.wakes.push(...local.wakes);
     if (unfinished === 0 && progress.started === items.length) {
+      const record = own(key);
       record.status = 'succeeded';
       record.output = toJsonValue(results);
       record.finishedAt = nowIso;
@@ -266,5 +298,10 @@ export function planNext(definition: WorkflowDefinition, current: ExecutionState
     const earliest = sinks.wakes.sort()[0];
     if (earliest !== undefined) state.wakeAt = earliest;
   }
-  return { state, actions: sinks.actions };
+  const changed =
+    stepsCopied ||
+    state.status !== current.status ||
+    state.wakeAt !== current.wakeAt ||
+    state.finishedAt !== current.finishedAt;
+  return { state: changed ? state : current, actions: sinks.actions };
 }

@@ -26,8 +26,11 @@ export function stepScope(
 ): TemplateScope {
   const { context } = state;
   const steps: Record<string, { output: unknown }> = {};
-  for (const record of Object.values(state.steps)) {
-    if (record.item !== undefined || record.output === undefined) continue;
+  // The workflow's own steps are keyed by their id: look them up rather than walk every record (a
+  // fan-out over thousands of items has thousands of records, and every item renders a scope).
+  for (const step of definition.steps) {
+    const record = state.steps[stepInstanceKey(step.id, undefined)];
+    if (record === undefined || record.output === undefined) continue;
     if (record.status === 'succeeded' || record.status === 'failed') {
       steps[record.stepId] = { output: record.output };
     }
