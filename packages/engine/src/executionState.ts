@@ -49,6 +49,8 @@ export const stepRecordSchema = z.object({
   notBefore: z.string().optional(),
   /** `waiting`: the delay ends at this time. */
   wakeAt: z.string().optional(),
+  /** Its place among the execution's step instances, in the order they started (0, 1, …). */
+  order: z.number().int().min(0).optional(),
   /** Fan-out: how many items have been started (items start in order). */
   fanout: z.object({ started: z.number().int().min(0) }).optional(),
 });
@@ -74,6 +76,8 @@ export const executionStateSchema = z.object({
   }),
   /** Step instances by key (`stepId`, or `stepId[item]` inside a fan-out), in the order they started. */
   steps: z.record(z.string(), stepRecordSchema),
+  /** How many step instances have started (the next one's `order`). */
+  started: z.number().int().min(0).optional(),
   /** The first Response step's output: what a Request trigger answers. */
   response: z
     .object({

@@ -116,7 +116,10 @@ export function planNext(definition: WorkflowDefinition, current: ExecutionState
       attempt: 1,
       idempotencyKey: idempotencyKeyOf(state.executionId, step.id, item),
       startedAt: nowIso,
+      // Task history lists steps by this: a stored state's key order is not the start order.
+      order: state.started ?? Object.keys(current.steps).length,
     };
+    state.started = (record.order ?? 0) + 1;
     if (!stepsCopied) {
       state.steps = { ...current.steps };
       stepsCopied = true;
