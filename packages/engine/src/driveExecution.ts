@@ -10,8 +10,12 @@ export type DriveExecutionOptions = {
   state: ExecutionState;
   deps: StepDeps;
   /**
-   * Called with every new state (after each plan and each step result), awaited before anything
-   * depends on it: persist the state here. If it throws, driving stops; the persisted state resumes.
+   * Persist the state here. Called, and awaited, whenever step results were recorded: with the state
+   * that holds those results and the steps planned after them, before those steps start. If it throws,
+   * driving stops; the persisted state resumes. Steps that were only started are not saved on their
+   * own: a resumed run starts them again identically (same input, attempt and idempotency key), so a
+   * step is at most repeated with its key, never lost. The state driveExecution returns (finished, or
+   * waiting) may not have been passed here: the caller persists it.
    */
   onState?: (state: ExecutionState) => Promise<void> | void;
 };
@@ -19,11 +23,12 @@ export type DriveExecutionOptions = {
 /**
  * Runs an execution until it has finished or has nothing to run before `state.wakeAt` (a delay or a
  * retry back-off; status `waiting`): plan, run the actions concurrently (fan-outs bound how many),
- * record the outcomes, plan again. Outcomes that arrive together (or while the previous state was
- * being persisted) are recorded together and persisted once: a step's result is always persisted
- * before anything planned after it starts, and a fan-out over many items does not pay one save per
- * item. The only in-memory state is which actions are in flight, so that they are not started twice;
- * everything else is in the state handed to `onState`.
+ * record the outcomes, plan again, and persist once per round — the outcomes that arrived together
+ * (or while the previous state was being persisted) with the steps planned after them. So a step's
+ * result is always persisted before anything planned after it starts, a sequential workflow pays one
+ * save per step, and a fan-out over many items one save per batch, not per item. The only in-memory
+ * state is which actions are in flight, so that they are not started twice; everything else is in the
+ * persisted state.
  */
 export async function driveExecution(options: DriveExecutionOptions): Promise<ExecutionState> {
   const { definition, deps } = options;
@@ -33,15 +38,19 @@ export async function driveExecution(options: DriveExecutionOptions): Promise<Ex
   const finished: Finished[] = [];
   let arrived: (() => void) | undefined;
   let state = options.state;
+  /** Results recorded since the last save. */
+  let unsaved = false;
   for (;;) {
     const plan = planNext(definition, state, deps.now());
-    if (plan.state !== state) {
-      state = plan.state;
-      await onState(state);
-    }
+    state = plan.state;
     if (state.status === 'succeeded' || state.status === 'failed') return state;
-    for (const action of plan.actions) {
-      if (inFlight.has(action.key)) continue;
+    const starting = plan.actions.filter((action) => !inFlight.has(action.key));
+    if (inFlight.size === 0 && starting.length === 0) return state;
+    if (unsaved) {
+      await onState(state);
+      unsaved = false;
+    }
+    for (const action of starting) {
       const context = { ...deps, idempotencyKey: action.idempotencyKey, integration: definition.integration };
       inFlight.add(action.key);
       runStep(action.step, action.input, context)
@@ -51,7 +60,6 @@ export async function driveExecution(options: DriveExecutionOptions): Promise<Ex
         )
         .finally(() => arrived?.());
     }
-    if (inFlight.size === 0) return state;
     if (finished.length === 0) await new Promise<void>((resolve) => (arrived = resolve));
     arrived = undefined;
     const batch = finished.splice(0);
@@ -61,10 +69,10 @@ export async function driveExecution(options: DriveExecutionOptions): Promise<Ex
       if ('thrown' in entry) throw entry.thrown;
       reports.push({ key: entry.action.key, attempt: entry.action.attempt, outcome: entry.outcome });
     }
-    const next = applyStepResults(definition, state, reports, deps.now());
+    const next = applyStepResults(definition, state, reports, deps.now(), deps.retryBaseDelayMs);
     if (next !== state) {
       state = next;
-      await onState(state);
+      unsaved = true;
     }
   }
 }
