@@ -25,8 +25,10 @@ export function applyStepResult(
   current: ExecutionState,
   report: StepReport,
   now: Date,
+  /** The first retry's back-off (default retryBaseDelayMs, about 10 s); tests shorten it. */
+  retryBaseDelayMs?: number,
 ): ExecutionState {
-  return applyStepResults(definition, current, [report], now);
+  return applyStepResults(definition, current, [report], now, retryBaseDelayMs);
 }
 
 /**
@@ -39,6 +41,8 @@ export function applyStepResults(
   current: ExecutionState,
   reports: readonly StepReport[],
   now: Date,
+  /** The first retry's back-off (default retryBaseDelayMs, about 10 s); tests shorten it. */
+  retryBaseDelayMs?: number,
 ): ExecutionState {
   if (current.status === 'succeeded' || current.status === 'failed') return current;
   const nowIso = now.toISOString();
@@ -53,7 +57,7 @@ export function applyStepResults(
     state ??= { ...current, steps: { ...current.steps } };
     const record: StepRecord = { ...found };
     state.steps[report.key] = record;
-    applyOutcome(step, state, record, report.outcome, now, nowIso);
+    applyOutcome(step, state, record, report.outcome, now, nowIso, retryBaseDelayMs);
   }
   return state ?? current;
 }
@@ -65,6 +69,7 @@ function applyOutcome(
   outcome: StepOutcome,
   now: Date,
   nowIso: string,
+  retryBaseDelayMs: number | undefined,
 ): void {
   if (outcome.logs !== undefined) record.logs = outcome.logs;
   else delete record.logs;
@@ -106,7 +111,7 @@ function applyOutcome(
   const retries = 'retries' in step ? (step.retries ?? 0) : 0;
   if (failure.retryable && record.attempt <= retries) {
     record.status = 'retrying';
-    const delay = retryDelayMs(record.attempt, record.idempotencyKey, failure.retryAfterMs);
+    const delay = retryDelayMs(record.attempt, record.idempotencyKey, failure.retryAfterMs, retryBaseDelayMs);
     record.notBefore = new Date(now.getTime() + delay).toISOString();
     return;
   }

@@ -17,10 +17,16 @@ function unitHash(text: string): number {
  * How long to wait after attempt `failedAttempt` (1-based) failed: exponential back-off with ±20 %
  * jitter, and at least the server's own Retry-After hint. The jitter is derived from the idempotency
  * key, not from a random source, so the state machine stays a pure function of its inputs while
- * executions that failed together still spread their retries.
+ * executions that failed together still spread their retries. `baseDelayMs` is the first wait
+ * (default retryBaseDelayMs); only tests shorten it, through StepDeps.retryBaseDelayMs.
  */
-export function retryDelayMs(failedAttempt: number, idempotencyKey: string, retryAfterMs?: number): number {
-  const base = retryBaseDelayMs * 2 ** Math.max(0, failedAttempt - 1);
+export function retryDelayMs(
+  failedAttempt: number,
+  idempotencyKey: string,
+  retryAfterMs?: number,
+  baseDelayMs: number = retryBaseDelayMs,
+): number {
+  const base = baseDelayMs * 2 ** Math.max(0, failedAttempt - 1);
   const jittered = Math.round(base * (0.8 + 0.4 * unitHash(`${idempotencyKey}#${failedAttempt}`)));
   return Math.min(Math.max(jittered, retryAfterMs ?? 0), maxRetryDelayMs);
 }

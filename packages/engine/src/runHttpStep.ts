@@ -150,6 +150,9 @@ export async function sendRequestStep(
     if (error instanceof ResponseTooLargeError) {
       return { ok: false, error: { message: `${target}: ${error.message}` }, retryable: false };
     }
+    // The injected fetch refused the request itself (e.g. the server's private-address guard): its
+    // AppError says why, and is retryable only when its status is (a 4xx refusal never is).
+    if (error instanceof AppError) return thrownOutcome(error, target);
     const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
     const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
     return thrownOutcome(

@@ -22,6 +22,11 @@ export type StepDeps = {
   requestTimeoutMs?: number;
   /** Largest response body a request step reads. Default 5 MB (it is persisted with the execution). */
   maxResponseBytes?: number;
+  /**
+   * The first retry's back-off before jitter (default retryBaseDelayMs, 10 s; each further retry
+   * doubles it). Read by driveExecution when it applies a failed attempt; tests shorten it.
+   */
+  retryBaseDelayMs?: number;
 };
 
 export type StepContext = StepDeps & {
