@@ -115,6 +115,16 @@ export async function bundleServerProcess(cleanup) {
 }
 
 /**
+ * The server and `switchboard worker` (apps/server/src/testing/workerProcessMain.ts) from one bundle;
+ * start the worker with `startServerProcess` too: it waits for the worker's `{"worker": ...}` line.
+ */
+export async function bundleServerAndWorker(cleanup) {
+  const { dir, file, workerFile } = await bundleTestServer();
+  cleanup.removeDir(dir);
+  return { server: file, worker: workerFile };
+}
+
+/**
  * Spawns `node <args>` for a server that prints one `{"url": ..., "pid": ...}` line on stdout when it
  * listens (serverProcessMain, or a bench's own role); resolves `{ url, pid, child, stop }` then.
  * The child's environment is PATH plus `env` only (an exported DATABASE_URL never leaks into a PGlite
@@ -157,7 +167,7 @@ export async function startServerProcess(cleanup, label, args, env, timeoutMs = 
       const lines = pending.split('\n');
       pending = lines.pop() ?? '';
       for (const line of lines) {
-        if (!line.startsWith('{"url"')) continue;
+        if (!line.startsWith('{"url"') && !line.startsWith('{"worker"')) continue;
         settled = true;
         clearTimeout(timer);
         resolve(JSON.parse(line));

@@ -18,6 +18,20 @@ const pickerSettingLabels = {
   box: 'Box folder ID',
   dropbox: 'Dropbox app key',
 };
+/** The seed's example workflows (ids from /demo/session), on the built-in Sandbox CRM. */
+const demoWorkflows = [
+  { key: 'contactCreated', name: 'Contact Created', toggle: 'contact-created-toggle' },
+  { key: 'leadCreated', name: 'Lead Created', toggle: 'lead-created-toggle' },
+];
+const sandboxType = 'sandbox';
+/** Execution statuses that will change without anyone doing anything soon (a `waiting` one may take minutes). */
+const unsettledStatuses = ['queued', 'running'];
+const triggerKindNames = {
+  appEvent: 'App Event',
+  request: 'Request',
+  schedule: 'Schedule',
+  integrationEnabled: 'Integration Enabled',
+};
 
 const byId = (id) => {
   const element = document.getElementById(id);
@@ -43,7 +57,28 @@ const elements = {
   pickerAppKey: byId('picker-app-key'),
   pickedFiles: byId('picked-files'),
   pickedFilesEmpty: byId('picked-files-empty'),
+  workflowsMissing: byId('workflows-missing'),
+  contactForm: byId('contact-form'),
+  contactName: byId('contact-name'),
+  contactEmail: byId('contact-email'),
+  contactSubmit: byId('contact-submit'),
+  sandboxContacts: byId('sandbox-contacts'),
+  sandboxContactsEmpty: byId('sandbox-contacts-empty'),
+  leadForm: byId('lead-form'),
+  leadEmail: byId('lead-email'),
+  leadFirstName: byId('lead-first-name'),
+  leadLastName: byId('lead-last-name'),
+  leadSubmit: byId('lead-submit'),
+  leadAnswer: byId('lead-answer'),
+  taskHistory: byId('task-history'),
+  taskHistoryEmpty: byId('task-history-empty'),
+  taskHistoryRefresh: byId('task-history-refresh'),
 };
+
+/** The signed-in session from /demo/session (with the example workflows' ids); set by main(). */
+let demoSession;
+/** Whether the Sandbox CRM was connected at the last render (its contacts are reloaded when this changes). */
+let sandboxWasConnected;
 
 /** Initialized pickers by integration type, with the settings they were initialized with. */
 const pickers = new Map();
@@ -298,6 +333,267 @@ function render(sdk) {
     elements.metaEmail.value = typeof user.meta.Email === 'string' ? user.meta.Email : '';
   }
   elements.metaSubmit.disabled = !user.authenticated;
+  renderWorkflows(sdk, user);
+}
+
+/** The example workflow's id in the development project, if it is set up there. */
+function workflowId(key) {
+  return demoSession?.workflows?.[key];
+}
+
+function sandboxConnected(user) {
+  return user.authenticated && user.integrations?.[sandboxType]?.enabled === true;
+}
+
+/** Whether the user turned the workflow on (getUser(): the current Sandbox configuration's workflowSettings). */
+function workflowEnabled(user, id) {
+  return user.integrations?.[sandboxType]?.workflowSettings?.[id]?.enabled === true;
+}
+
+/** The Workflows panel from getUser(): the switches, the forms, and the contacts when the connection changed. */
+function renderWorkflows(sdk, user) {
+  const connected = sandboxConnected(user);
+  const anySetUp = demoWorkflows.some(({ key }) => workflowId(key));
+  elements.workflowsMissing.hidden = !demoSession || anySetUp;
+  for (const { key, name, toggle: toggleId } of demoWorkflows) {
+    const id = workflowId(key);
+    const toggle = byId(toggleId);
+    const enabled = id !== undefined && workflowEnabled(user, id);
+    toggle.checked = enabled;
+    toggle.setAttribute('aria-checked', String(enabled));
+    // A switch that is being saved stays disabled until the SDK answers.
+    if (toggle.dataset.saving !== 'true') toggle.disabled = !connected || id === undefined;
+    toggle.title = connected ? `Turn ${name} on or off for this user` : 'Connect the Sandbox CRM first';
+    const label = toggle.parentElement?.querySelector('.switch__label');
+    if (label) label.textContent = enabled ? 'On' : 'Off';
+    toggle.closest('.workflow')?.setAttribute('data-enabled', String(enabled));
+  }
+  elements.contactSubmit.disabled = !user.authenticated;
+  elements.leadSubmit.disabled = !user.authenticated || workflowId('leadCreated') === undefined;
+  elements.taskHistoryRefresh.disabled = !user.authenticated;
+  if (user.authenticated && connected !== sandboxWasConnected) {
+    sandboxWasConnected = connected;
+    loadContacts(sdk);
+  }
+}
+
+/** Lists the Sandbox CRM's contacts through the proxy, newest first. */
+async function loadContacts(sdk) {
+  if (!sandboxConnected(sdk.getUser())) {
+    elements.sandboxContacts.replaceChildren();
+    elements.sandboxContactsEmpty.textContent = 'Connect the Sandbox CRM to see its contacts.';
+    elements.sandboxContactsEmpty.hidden = false;
+    return;
+  }
+  let answer;
+  try {
+    answer = await sdk.request(sandboxType, '/contacts', { method: 'GET' });
+  } catch (error) {
+    elements.sandboxContactsEmpty.textContent = `Could not list the contacts: ${errorMessage(error)}`;
+    elements.sandboxContactsEmpty.hidden = false;
+    return;
+  }
+  const contacts = Array.isArray(answer?.data) ? [...answer.data].reverse() : [];
+  elements.sandboxContacts.replaceChildren(
+    ...contacts.map((contact) =>
+      element('li', { className: 'contact', dataset: { testid: 'sandbox-contact', email: contact.email } }, [
+        element('span', { className: 'contact__name' }, [contact.name]),
+        element('span', { className: 'contact__email' }, [contact.email]),
+      ]),
+    ),
+  );
+  elements.sandboxContactsEmpty.textContent = 'No contacts in the Sandbox CRM yet.';
+  elements.sandboxContactsEmpty.hidden = contacts.length > 0;
+}
+
+/** The user's latest executions (GET /demo/executions); undefined when they could not be loaded. */
+async function loadTaskHistory() {
+  const query = new URLSearchParams({ userId: demoSession.userId });
+  let executions;
+  try {
+    const response = await fetch(`/demo/executions?${query}`, { headers: { Accept: 'application/json' } });
+    const body = await response.json().catch(() => undefined);
+    if (!response.ok || !Array.isArray(body?.executions)) {
+      throw new Error(body && typeof body.message === 'string' ? body.message : `HTTP ${response.status}`);
+    }
+    executions = body.executions;
+  } catch (error) {
+    elements.taskHistoryEmpty.textContent = `Could not load the task history: ${errorMessage(error)}`;
+    elements.taskHistoryEmpty.hidden = false;
+    return undefined;
+  }
+  elements.taskHistory.replaceChildren(...executions.map(renderExecution));
+  // Counts the loads, so that whoever watches the page can tell a reload happened.
+  elements.taskHistory.dataset.loads = String(Number(elements.taskHistory.dataset.loads ?? 0) + 1);
+  elements.taskHistoryEmpty.textContent = 'No executions yet.';
+  elements.taskHistoryEmpty.hidden = executions.length > 0;
+  return executions;
+}
+
+function formatDuration(ms) {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** What started the run: an App Event's payload, a Request's body (its headers and query are in task history). */
+function triggerSummary(execution) {
+  const trigger = execution.trigger;
+  if (execution.triggerKind === 'request' && trigger && typeof trigger === 'object') {
+    return `body ${JSON.stringify(trigger.body ?? {})}`;
+  }
+  return `trigger ${JSON.stringify(trigger) ?? 'none'}`;
+}
+
+function renderExecution(execution) {
+  const known = demoWorkflows.find(({ key }) => workflowId(key) === execution.workflowId);
+  const name = known?.name ?? `Workflow ${execution.workflowId.slice(0, 8)}`;
+  const created = new Date(execution.dateCreated);
+  const facts = [
+    triggerKindNames[execution.triggerKind] ?? execution.triggerKind,
+    execution.version ? `version ${execution.version}` : undefined,
+    execution.dateFinished
+      ? `took ${formatDuration(Date.parse(execution.dateFinished) - created.getTime())}`
+      : undefined,
+    execution.response ? `answered ${execution.response.status}` : undefined,
+  ].filter((fact) => fact);
+  const children = [
+    element('div', { className: 'execution__head' }, [
+      element('strong', {}, [name]),
+      element('span', { className: `badge execution__status execution__status--${execution.status}` }, [
+        execution.status,
+      ]),
+      element('span', { className: 'execution__facts' }, [facts.join(' · ')]),
+      element('time', { dateTime: execution.dateCreated }, [created.toLocaleTimeString()]),
+    ]),
+    element('code', { className: 'execution__trigger' }, [triggerSummary(execution).slice(0, 300)]),
+  ];
+  if (execution.error) {
+    children.push(
+      element('p', { className: 'execution__error' }, [
+        `Failed at step “${execution.error.stepId}”: ${execution.error.message}`,
+      ]),
+    );
+  }
+  children.push(
+    element(
+      'ol',
+      { className: 'execution__steps' },
+      // In the order they started (task history's JSON need not keep it).
+      [...execution.steps]
+        .sort((a, b) => Date.parse(a.startedAt) - Date.parse(b.startedAt))
+        .map((step) =>
+          element('li', { className: 'execution__step', dataset: { step: step.key, status: step.status } }, [
+            element('span', { className: 'execution__step-id' }, [step.key]),
+            ` ${step.status}`,
+            step.attempt > 1 ? ` · attempt ${step.attempt}` : '',
+            step.durationMs !== undefined ? ` · ${formatDuration(step.durationMs)}` : '',
+          ]),
+        ),
+    ),
+  );
+  return element(
+    'li',
+    {
+      className: 'execution',
+      dataset: {
+        testid: 'execution',
+        executionId: execution.id,
+        status: execution.status,
+        workflow: known?.key ?? 'other',
+      },
+    },
+    children,
+  );
+}
+
+/**
+ * After an event or a Request trigger: refreshes the task history until this user's executions have
+ * settled (none queued or running; at most 30 s), then the CRM's contacts, which they may have created.
+ */
+async function refreshUntilSettled(sdk) {
+  for (let round = 0; round < 60; round++) {
+    const executions = await loadTaskHistory();
+    if (!executions?.some((execution) => unsettledStatuses.includes(execution.status))) break;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  await loadContacts(sdk);
+}
+
+function wireWorkflows(sdk) {
+  for (const { key, name, toggle: toggleId } of demoWorkflows) {
+    const toggle = byId(toggleId);
+    toggle.addEventListener('change', async () => {
+      const id = workflowId(key);
+      if (!id) return;
+      const enable = toggle.checked;
+      toggle.disabled = true;
+      toggle.dataset.saving = 'true';
+      setStatus('busy', `Turning ${name} ${enable ? 'on' : 'off'}…`);
+      try {
+        await (enable ? sdk.enableWorkflow(id) : sdk.disableWorkflow(id));
+        setStatus('ready', `${name} is ${enable ? 'on' : 'off'} for ${sdk.getUser().userId}.`);
+      } catch (error) {
+        setStatus('error', `Could not turn ${name} ${enable ? 'on' : 'off'}: ${errorMessage(error)}`);
+      } finally {
+        delete toggle.dataset.saving;
+        // The switch shows getUser()'s state, whatever happened.
+        render(sdk);
+      }
+    });
+  }
+
+  elements.contactForm.addEventListener('submit', async (submitEvent) => {
+    submitEvent.preventDefault();
+    const payload = { name: elements.contactName.value.trim(), email: elements.contactEmail.value.trim() };
+    const id = workflowId('contactCreated');
+    const enabled = id !== undefined && workflowEnabled(sdk.getUser(), id);
+    elements.contactSubmit.disabled = true;
+    setStatus('busy', 'Sending the “Contact Created” event…');
+    try {
+      await sdk.event('Contact Created', payload);
+      setStatus(
+        'ready',
+        enabled
+          ? 'Sent “Contact Created”: the workflow runs in the background (see the task history).'
+          : 'Sent “Contact Created”. The workflow is off for this user, so the event started nothing.',
+      );
+    } catch (error) {
+      setStatus('error', `Could not send the event: ${errorMessage(error)}`);
+      return;
+    } finally {
+      elements.contactSubmit.disabled = !sdk.getUser().authenticated;
+    }
+    await refreshUntilSettled(sdk);
+  });
+
+  elements.leadForm.addEventListener('submit', async (submitEvent) => {
+    submitEvent.preventDefault();
+    const id = workflowId('leadCreated');
+    if (!id) return;
+    const body = {
+      email: elements.leadEmail.value.trim(),
+      first_name: elements.leadFirstName.value.trim(),
+      last_name: elements.leadLastName.value.trim(),
+    };
+    elements.leadSubmit.disabled = true;
+    elements.leadAnswer.dataset.state = 'busy';
+    elements.leadAnswer.textContent = 'Waiting for the workflow’s answer…';
+    setStatus('busy', 'Running “Lead Created”…');
+    try {
+      const answer = await sdk.workflow(id, { body });
+      elements.leadAnswer.textContent = JSON.stringify(answer, null, 2);
+      elements.leadAnswer.dataset.state = 'answered';
+      setStatus('ready', '“Lead Created” answered.');
+    } catch (error) {
+      elements.leadAnswer.textContent = errorMessage(error);
+      elements.leadAnswer.dataset.state = 'error';
+      setStatus('error', `“Lead Created” did not run: ${errorMessage(error)}`);
+    } finally {
+      elements.leadSubmit.disabled = !sdk.getUser().authenticated;
+    }
+    await refreshUntilSettled(sdk);
+  });
+
+  elements.taskHistoryRefresh.addEventListener('click', () => refreshUntilSettled(sdk));
 }
 
 function logEvent(name, event) {
@@ -354,12 +650,15 @@ async function main() {
     });
   }
   wireMetaForm(sdk);
+  wireWorkflows(sdk);
 
   setStatus('loading', 'Signing in the sample user…');
   const session = await fetchSession();
+  demoSession = session;
   sdk.configureGlobal({ host: session.host || window.location.origin });
   await sdk.authenticate(session.projectId, session.token);
   render(sdk);
+  await loadTaskHistory();
   setStatus('ready', `Signed in as ${sdk.getUser().userId ?? session.userId} (SDK ${sdk.getVersion()}).`);
 }
 

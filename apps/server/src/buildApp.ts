@@ -5,8 +5,7 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { IntegrationDefinition } from '@switchboard/catalog';
 import type { Database } from '@switchboard/db';
-import { externalIdsOf } from '@switchboard/db';
-import { createFunctionRunner, type RunFunction } from '@switchboard/engine';
+import type { RunFunction } from '@switchboard/engine';
 import type { Keyring } from '@switchboard/vault';
 import Fastify, {
   type FastifyBaseLogger,
@@ -20,18 +19,16 @@ import { createAdminAuthenticator } from './auth/adminAuthenticator';
 import { createConnectedUserResolver } from './auth/connectedUserResolver';
 import { createUserTokenVerifier } from './auth/userTokenVerifier';
 import type { CatalogView } from './catalogView';
-import { createCredentialCache } from './credentials/credentialCache';
 import { startRefreshSweep } from './credentials/refreshSweep';
-import { createTokenRefresher } from './credentials/tokenRefresher';
 import { installErrorHandler } from './errorHandler';
 import { startWebhookDelivery, type WebhookDeliveryOptions } from './monitoring/webhookDelivery';
-import { createProxyCall } from './proxy/createProxyCall';
+import { createProxyCore } from './proxy/createProxyCore';
 import { createProxyFastPath } from './proxy/proxyFastPath';
 import type { RetryPolicy } from './proxy/retryPolicy';
-import { createUpstreamDispatchers } from './proxy/upstreamDispatcher';
 import { adminRoutes } from './routes/adminRoutes';
 import { assetRoutes } from './routes/assetRoutes';
 import { connectRoutes } from './routes/connectRoutes';
+import { deployRoutes } from './routes/deployRoutes';
 import { executionRoutes } from './routes/executionRoutes';
 import { keyRotationRoutes } from './routes/keyRotationRoutes';
 import { monitoringEventRoutes } from './routes/monitoringEventRoutes';
@@ -41,10 +38,8 @@ import { webhookRoutes } from './routes/webhookRoutes';
 import { workflowTriggerRoutes } from './routes/workflowTriggerRoutes';
 import { workflowVersionRoutes } from './routes/workflowVersionRoutes';
 import { sandboxRoutes } from './sandbox/sandboxRoutes';
-import { createActiveIntegrationsCache } from './sdk/activeIntegrationsCache';
-import { createIntegrationRequest } from './workflows/createIntegrationRequest';
-import { createWorkflowScheduler, type WorkflowScheduler } from './workflows/createWorkflowScheduler';
-import { createWorkflowWorker, type WorkflowWorker } from './workflows/createWorkflowWorker';
+import { createGuardedFetch } from './workflows/createGuardedFetch';
+import { createWorkflowRuntime } from './workflows/createWorkflowRuntime';
 import { createExecutionWatch } from './workflows/executionWatch';
 
 export interface AppDeps {
@@ -77,8 +72,18 @@ export interface AppDeps {
     requestWaitMs?: number;
     pollMs?: number;
     leaseMs?: number;
+    /** Executions the in-process worker drives at once (default 8). */
+    concurrency?: number;
+    /** The first step retry's back-off (default 10 s, doubling per retry); tests shorten it. */
+    retryBaseDelayMs?: number;
+    /** Let request steps reach loopback/private addresses (default: development servers only). */
+    allowPrivateAddresses?: boolean;
     /** The function step runner (default: createFunctionRunner()). */
     runFunction?: RunFunction;
+    /** PostgreSQL: the worker LISTENs here for executions queued by other processes. */
+    listenUrl?: string;
+    /** The embedded database: release every lease at start (its previous process died holding them). */
+    releaseLeasesAtStart?: boolean;
   };
   /** Monitoring webhooks: the delivery loop (default on) and its tuning (tests shorten it). */
   webhooks?: WebhookDeliveryOptions;
@@ -162,15 +167,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const verifier = createUserTokenVerifier({ db: deps.db });
   const resolveConnectedUser = createConnectedUserResolver({ db: deps.db, verifier });
   const admin = createAdminAuthenticator({ db: deps.db, adminKey: deps.adminKey });
-  const activeIntegrations = createActiveIntegrationsCache({ db: deps.db, catalog: deps.catalog });
-  const credentials = createCredentialCache({ db: deps.db });
-  const tokens = createTokenRefresher({
+  const proxyCore = createProxyCore({
     db: deps.db,
+    catalog: deps.catalog,
     keyring: deps.keyring,
-    fetch: globalThis.fetch,
+    definitionOf: deps.definitionOf,
     logger: deps.logger,
+    ...(deps.proxy ? { proxy: deps.proxy } : {}),
   });
-  const dispatchers = createUpstreamDispatchers(deps.proxy?.lookup ? { lookup: deps.proxy.lookup } : {});
+  const { activeIntegrations, credentials, tokens, dispatchers } = proxyCore;
   const onCredentialsChanged = (userId: string) => credentials.invalidateUser(userId);
   let stopSweep: (() => Promise<void>) | undefined;
   const sweepMs = deps.refreshSweepMs ?? 60_000;
@@ -189,13 +194,52 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       });
     });
   }
-  // Set below; stopped before the upstream dispatchers close, so no step fails on a closed dispatcher.
-  let worker: WorkflowWorker | undefined;
-  let scheduler: WorkflowScheduler | undefined;
+  // Workflows: the in-process worker (unless SWITCHBOARD_WORKER=0) drives executions; integration
+  // steps go through the proxy core as the execution's user. Stopped before the upstream dispatchers
+  // close, so no step fails on a closed dispatcher.
+  const watch = createExecutionWatch();
+  const workflows = createWorkflowRuntime({
+    db: deps.db,
+    logger: deps.logger,
+    proxyCall: proxyCore.call,
+    // Plain HTTP `request` steps: refused on private addresses outside development mode.
+    fetch: createGuardedFetch({
+      dispatchers,
+      allowPrivateAddresses: deps.workflows?.allowPrivateAddresses ?? deps.development,
+    }),
+    ...(deps.workflows?.runFunction ? { runFunction: deps.workflows.runFunction } : {}),
+    origin: deps.publicUrl ?? 'http://127.0.0.1',
+    worker:
+      (deps.workflows?.worker ?? true)
+        ? {
+            ...(deps.workflows?.pollMs ? { pollMs: deps.workflows.pollMs } : {}),
+            ...(deps.workflows?.leaseMs ? { leaseMs: deps.workflows.leaseMs } : {}),
+            ...(deps.workflows?.concurrency ? { concurrency: deps.workflows.concurrency } : {}),
+            ...(deps.workflows?.retryBaseDelayMs
+              ? { retryBaseDelayMs: deps.workflows.retryBaseDelayMs }
+              : {}),
+          }
+        : false,
+    scheduler:
+      (deps.workflows?.scheduler ?? true)
+        ? deps.workflows?.schedulerIntervalMs
+          ? { intervalMs: deps.workflows.schedulerIntervalMs }
+          : {}
+        : false,
+    ...(deps.workflows?.listenUrl ? { listenUrl: deps.workflows.listenUrl } : {}),
+    ...(deps.workflows?.releaseLeasesAtStart ? { releaseLeasesAtStart: true } : {}),
+    onSaved: (id) => watch.notify(id),
+  });
+  const onQueued = () => workflows.wake();
+  app.addHook('onListen', async () => {
+    const address = app.server.address();
+    if (!deps.publicUrl && typeof address === 'object' && address)
+      workflows.setOrigin(`http://127.0.0.1:${address.port}`);
+    await workflows.start();
+  });
   app.addHook('onClose', async () => {
     await stopSweep?.();
-    await scheduler?.stop();
-    await worker?.stop();
+    await workflows.stop();
     await dispatchers.close();
   });
 
@@ -235,18 +279,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       nonceSecret: deps.adminKey,
       fetch: globalThis.fetch,
       onCredentialsChanged,
-      onQueued: () => worker?.wake(),
+      onQueued,
     }),
   );
-  const proxyCall = createProxyCall({
-    activeIntegrations,
-    credentials,
-    tokens,
-    dispatchers,
-    definitionOf: deps.definitionOf,
-    ...(deps.proxy?.timeoutMs ? { timeoutMs: deps.proxy.timeoutMs } : {}),
-    ...(deps.proxy?.retryPolicy ? { retryPolicy: deps.proxy.retryPolicy } : {}),
-  });
+  const proxyCall = proxyCore.call;
   await app.register(proxyRoutes({ call: proxyCall, resolveConnectedUser, originOf }));
   proxyFastPath = createProxyFastPath({
     call: proxyCall,
@@ -285,69 +321,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     });
   }
 
-  // Workflows: the in-process worker (unless SWITCHBOARD_WORKER=0) drives executions; integration
-  // steps go through the proxy core as the execution's user.
-  const watch = createExecutionWatch();
-  let workerOrigin = deps.publicUrl ?? 'http://127.0.0.1';
-  if (deps.workflows?.worker ?? true) {
-    const runFunction = deps.workflows?.runFunction ?? createFunctionRunner();
-    worker = createWorkflowWorker({
-      db: deps.db,
-      logger: deps.logger,
-      onSaved: (id) => watch.notify(id),
-      ...(deps.workflows?.pollMs ? { pollMs: deps.workflows.pollMs } : {}),
-      ...(deps.workflows?.leaseMs ? { leaseMs: deps.workflows.leaseMs } : {}),
-      stepDepsFor: async (execution) => {
-        const externalId = (await externalIdsOf(deps.db, [execution.connectedUserId])).get(
-          execution.connectedUserId,
-        );
-        return {
-          fetch: globalThis.fetch,
-          runFunction,
-          now: () => new Date(),
-          integrationRequest: createIntegrationRequest({
-            proxyCall,
-            user: {
-              id: execution.connectedUserId,
-              projectId: execution.projectId,
-              externalId: externalId ?? '',
-            },
-            credentialId: execution.credentialId,
-            origin: workerOrigin,
-          }),
-        };
-      },
-    });
-    const started = worker;
-    app.addHook('onListen', async () => {
-      const address = app.server.address();
-      if (!deps.publicUrl && typeof address === 'object' && address)
-        workerOrigin = `http://127.0.0.1:${address.port}`;
-      started.start();
-    });
-  }
-  if (deps.workflows?.scheduler ?? true) {
-    const started = createWorkflowScheduler({
-      db: deps.db,
-      logger: deps.logger,
-      onQueued: () => worker?.wake(),
-      ...(deps.workflows?.schedulerIntervalMs ? { intervalMs: deps.workflows.schedulerIntervalMs } : {}),
-    });
-    scheduler = started;
-    app.addHook('onListen', async () => started.start());
-  }
   await app.register(
     workflowTriggerRoutes({
       db: deps.db,
       resolveConnectedUser,
-      onQueued: () => worker?.wake(),
+      onQueued,
       watch,
       requestWaitMs: deps.workflows?.requestWaitMs ?? 55_000,
     }),
   );
   await app.register(workflowVersionRoutes({ db: deps.db, admin }));
-  await app.register(executionRoutes({ db: deps.db, admin }));
+  await app.register(executionRoutes({ db: deps.db, admin, onQueued }));
+  await app.register(deployRoutes({ db: deps.db, admin }));
   if (deps.development) await app.register(sandboxRoutes({ db: deps.db }));
-  await app.register(assetRoutes({ catalog: deps.catalog, paths: deps.paths, demo: deps.demo, originOf }));
+  await app.register(
+    assetRoutes({ db: deps.db, catalog: deps.catalog, paths: deps.paths, demo: deps.demo, originOf }),
+  );
   return app;
 }

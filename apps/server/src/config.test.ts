@@ -15,4 +15,31 @@ describe('loadConfig', () => {
       /SWITCHBOARD_REFRESH_SWEEP_SECONDS: must be a whole number of seconds/,
     );
   });
+
+  test('worker tuning: defaults (8 at once, 30 s leases, 1 s polling), overrides, and clear refusals', () => {
+    expect(loadConfig({})).toMatchObject({
+      worker: true,
+      workerConcurrency: 8,
+      workerLeaseSeconds: 30,
+      workerPollMs: 1000,
+    });
+    expect(
+      loadConfig({
+        SWITCHBOARD_WORKER: '0',
+        SWITCHBOARD_WORKER_CONCURRENCY: '32',
+        SWITCHBOARD_WORKER_LEASE_SECONDS: '5',
+        SWITCHBOARD_WORKER_POLL_MS: '250',
+      }),
+    ).toMatchObject({ worker: false, workerConcurrency: 32, workerLeaseSeconds: 5, workerPollMs: 250 });
+    expect(() => loadConfig({ SWITCHBOARD_WORKER_CONCURRENCY: '0' })).toThrow(
+      /SWITCHBOARD_WORKER_CONCURRENCY: /,
+    );
+    expect(() => loadConfig({ SWITCHBOARD_WORKER_LEASE_SECONDS: '2.5' })).toThrow(
+      /SWITCHBOARD_WORKER_LEASE_SECONDS: must be a whole number of seconds/,
+    );
+    expect(() => loadConfig({ SWITCHBOARD_WORKER_POLL_MS: 'often' })).toThrow(ConfigError);
+    expect(() => loadConfig({ SWITCHBOARD_WORKER_POLL_MS: '1' })).toThrow(
+      /SWITCHBOARD_WORKER_POLL_MS: at least 10 ms/,
+    );
+  });
 });

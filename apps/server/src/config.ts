@@ -53,6 +53,27 @@ const envSchema = z.object({
     .default(60),
   // 0: an API-only process (run `switchboard worker` processes, or another server, to run workflows).
   SWITCHBOARD_WORKER: booleanFlag.optional(),
+  // Tuning of the worker (the embedded one and `switchboard worker`): executions driven at once per
+  // process, how long a claim holds without renewal (a dead worker's executions resume after it), and
+  // how often to look for work besides the LISTEN/NOTIFY wake-ups (the safety net, and delays ending).
+  SWITCHBOARD_WORKER_CONCURRENCY: z.coerce
+    .number()
+    .int('must be a whole number')
+    .min(1)
+    .max(1000, 'at most 1000 executions at once per process')
+    .default(8),
+  SWITCHBOARD_WORKER_LEASE_SECONDS: z.coerce
+    .number()
+    .int('must be a whole number of seconds')
+    .min(1)
+    .max(3600, 'at most 3600 seconds')
+    .default(30),
+  SWITCHBOARD_WORKER_POLL_MS: z.coerce
+    .number()
+    .int('must be a whole number of milliseconds')
+    .min(10, 'at least 10 ms')
+    .max(60_000, 'at most 60000 ms')
+    .default(1000),
   // 0: this process fires no Schedule triggers (any number of processes may; each instant runs once).
   SWITCHBOARD_SCHEDULER: booleanFlag.optional(),
   SWITCHBOARD_REQUEST_TRIGGER_WAIT_SECONDS: z.coerce
@@ -63,6 +84,16 @@ const envSchema = z.object({
     .default(55),
   // 0: this process does not send monitoring webhooks (another process must).
   SWITCHBOARD_WEBHOOKS: booleanFlag.optional(),
+  // Task history: finished executions older than this many days are deleted (hourly); 0 keeps them.
+  SWITCHBOARD_EXECUTION_RETENTION_DAYS: z.coerce
+    .number()
+    .int('must be a whole number of days')
+    .min(0, 'use 0 to keep task history forever')
+    .max(36_500)
+    .default(30),
+  // `switchboard deploy` to a remote server (a project's CI): its URL and the project's API key.
+  SWITCHBOARD_URL: z.url().optional(),
+  SWITCHBOARD_API_KEY: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().optional(),
 });
@@ -90,12 +121,23 @@ export interface Config {
   refreshSweepSeconds: number;
   /** This process runs workflow executions (the embedded worker). */
   worker: boolean;
+  /** Executions one worker process drives at once. */
+  workerConcurrency: number;
+  /** How long a worker's claim on an execution holds without renewal (renewed every third of it). */
+  workerLeaseSeconds: number;
+  /** How often a worker looks for work besides LISTEN/NOTIFY and in-process wake-ups. */
+  workerPollMs: number;
   /** This process fires Schedule triggers (the scheduler loop). */
   scheduler: boolean;
   /** How long a Request trigger waits for the workflow's Response step. */
   requestTriggerWaitSeconds: number;
   /** This process delivers monitoring events to project webhooks (default on). */
   webhooks: boolean;
+  /** Finished executions older than this many days are deleted; 0: kept forever. */
+  executionRetentionDays: number;
+  /** `switchboard deploy`: a running server to deploy to (with `remoteApiKey`), instead of the local data. */
+  remoteUrl: string | undefined;
+  remoteApiKey: string | undefined;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
 }
 
@@ -127,9 +169,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     development: e.SWITCHBOARD_DEVELOPMENT ?? e.NODE_ENV !== 'production',
     refreshSweepSeconds: e.SWITCHBOARD_REFRESH_SWEEP_SECONDS,
     worker: e.SWITCHBOARD_WORKER ?? true,
+    workerConcurrency: e.SWITCHBOARD_WORKER_CONCURRENCY,
+    workerLeaseSeconds: e.SWITCHBOARD_WORKER_LEASE_SECONDS,
+    workerPollMs: e.SWITCHBOARD_WORKER_POLL_MS,
     scheduler: e.SWITCHBOARD_SCHEDULER ?? true,
     requestTriggerWaitSeconds: e.SWITCHBOARD_REQUEST_TRIGGER_WAIT_SECONDS,
     webhooks: e.SWITCHBOARD_WEBHOOKS ?? true,
+    executionRetentionDays: e.SWITCHBOARD_EXECUTION_RETENTION_DAYS,
+    remoteUrl: e.SWITCHBOARD_URL?.replace(/\/+$/, ''),
+    remoteApiKey: e.SWITCHBOARD_API_KEY,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -17,6 +17,7 @@ import { type DevelopmentProject, ensureDevelopmentProject } from './development
 import { loadKeyring } from './keys/loadKeyring';
 import { assetPaths, findRepoRoot } from './repoPaths';
 import { readVersion } from './version';
+import { startExecutionRetention } from './workflows/executionRetention';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -91,6 +92,12 @@ export async function startServer(config: Config, options: StartServerOptions = 
         worker: config.worker,
         scheduler: config.scheduler,
         requestWaitMs: config.requestTriggerWaitSeconds * 1000,
+        concurrency: config.workerConcurrency,
+        leaseMs: config.workerLeaseSeconds * 1000,
+        pollMs: config.workerPollMs,
+        // PostgreSQL: woken by NOTIFY when other processes queue work. Embedded: this process owns the
+        // data directory, so leases found at start belong to a dead process (kill -9): release them.
+        ...(config.databaseUrl ? { listenUrl: config.databaseUrl } : { releaseLeasesAtStart: true }),
       },
       webhooks: { enabled: config.webhooks },
     });
@@ -99,6 +106,12 @@ export async function startServer(config: Config, options: StartServerOptions = 
     const port = typeof address === 'object' && address ? address.port : config.port;
     const url = config.listenUrl.replace(/:\d+$/, `:${port}`);
     lock?.setUrl(url);
+    // Task history retention: at start, then hourly (SWITCHBOARD_EXECUTION_RETENTION_DAYS; 0: off).
+    const retention = startExecutionRetention({
+      db: database.db,
+      logger,
+      retentionDays: config.executionRetentionDays,
+    });
     let closed = false;
     return {
       app,
@@ -112,6 +125,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
       async close() {
         if (closed) return;
         closed = true;
+        await retention.stop();
         await closeGracefully(app);
         await database.close();
         lock?.release();

@@ -10,4 +10,5 @@ export * from './sdkUser';
 export * from './userToken';
 export * from './webhookDestination';
 export * from './workflowDefinition';
+export * from './workflowDeploy';
 export * from './workflowExecution';

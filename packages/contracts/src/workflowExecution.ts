@@ -62,6 +62,8 @@ export const executionSummarySchema = z
     connectedUserId: z.uuid(),
     credentialId: z.uuid().nullable(),
     appEventId: z.uuid().nullable(),
+    /** The execution this one replays (POST …/executions/:id/replay); null when it is not a replay. */
+    replayOf: z.uuid().nullable(),
     triggerKind: z.string(),
     status: executionStatusSchema,
     error: z
@@ -83,6 +85,8 @@ export const stepExecutionSchema = z
     key: z.string(),
     stepId: z.string(),
     item: z.number().int().optional(),
+    /** Its place in the order the execution's steps started (task history lists them so). */
+    order: z.number().int().optional(),
     status: z.string(),
     attempt: z.number().int(),
     idempotencyKey: z.string(),

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { notifyExecutionsQueued } from './executionNotices';
 import { executionValues, type NewExecution } from './executions';
 import type { Database, JsonObject } from './schema';
 
@@ -12,7 +13,7 @@ export interface RecordedAppEvent {
 
 /**
  * Stores an App Event and the executions it starts in one transaction: once this returns, the event
- * is durable and every execution exists (queued). A repeated idempotency key (per project and user)
+ * is durable and every execution exists (queued) and listening workers were told. A repeated idempotency key (per project and user)
  * stores nothing and answers the first event's executions.
  */
 export async function recordAppEvent(
@@ -55,6 +56,8 @@ export async function recordAppEvent(
         .insertInto('executions')
         .values(executions.map((e) => executionValues(e, event.id)))
         .execute();
+      // Delivered at commit: a worker in another process never looks before the rows are visible.
+      await notifyExecutionsQueued(trx);
     }
     return { eventId: event.id, created: true, executionIds: executions.map((e) => e.id) };
   });

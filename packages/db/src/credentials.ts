@@ -27,54 +27,57 @@ export interface CredentialInsert {
   defaultConfiguration: { id: string; workflowSettings?: Record<string, WorkflowSettingValue> };
 }
 
-/** Creates a credential and its default configuration atomically. */
+/**
+ * Creates a credential and its default configuration atomically: in its own transaction, or in the
+ * caller's when `db` is one (an install also queues its Integration Enabled executions there).
+ */
 export async function insertCredential(
   db: Kysely<Database>,
   input: CredentialInsert,
 ): Promise<CredentialWithConfigurations> {
-  return db.transaction().execute(async (trx) => {
-    const credential = await trx
-      .insertInto('credentials')
+  if (!db.isTransaction) return db.transaction().execute((trx) => insertCredential(trx, input));
+  const trx = db;
+  const credential = await trx
+    .insertInto('credentials')
+    .values({
+      id: input.id,
+      projectId: input.projectId,
+      integrationId: input.integrationId,
+      connectedUserId: input.connectedUserId,
+      status: input.status,
+      providerId: input.providerId ?? null,
+      providerData: JSON.stringify(input.providerData ?? {}),
+      externalId: input.externalId ?? null,
+      dateRefreshed: null,
+      dateValidUntil: input.dateValidUntil ?? null,
+      inputs: JSON.stringify(input.inputs ?? {}),
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  if (input.sealedSecrets) {
+    await trx
+      .insertInto('credentialSecrets')
       .values({
-        id: input.id,
-        projectId: input.projectId,
-        integrationId: input.integrationId,
-        connectedUserId: input.connectedUserId,
-        status: input.status,
-        providerId: input.providerId ?? null,
-        providerData: JSON.stringify(input.providerData ?? {}),
-        externalId: input.externalId ?? null,
-        dateRefreshed: null,
-        dateValidUntil: input.dateValidUntil ?? null,
-        inputs: JSON.stringify(input.inputs ?? {}),
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    if (input.sealedSecrets) {
-      await trx
-        .insertInto('credentialSecrets')
-        .values({
-          credentialId: credential.id,
-          sealed: input.sealedSecrets.sealed,
-          keyId: input.sealedSecrets.keyId,
-        })
-        .execute();
-    }
-    const configuration = await trx
-      .insertInto('credentialConfigurations')
-      .values({
-        id: input.defaultConfiguration.id,
         credentialId: credential.id,
-        workflowSettings: JSON.stringify(input.defaultConfiguration.workflowSettings ?? {}),
-        sharedSettings: '{}',
-        configMeta: '{}',
-        externalId: null,
-        isDefault: true,
+        sealed: input.sealedSecrets.sealed,
+        keyId: input.sealedSecrets.keyId,
       })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    return { ...credential, configurations: [configuration] };
-  });
+      .execute();
+  }
+  const configuration = await trx
+    .insertInto('credentialConfigurations')
+    .values({
+      id: input.defaultConfiguration.id,
+      credentialId: credential.id,
+      workflowSettings: JSON.stringify(input.defaultConfiguration.workflowSettings ?? {}),
+      sharedSettings: '{}',
+      configMeta: '{}',
+      externalId: null,
+      isDefault: true,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return { ...credential, configurations: [configuration] };
 }
 
 async function attachConfigurations(
@@ -186,15 +189,30 @@ export async function setWorkflowEnabled(
 /**
  * Finishes the setup of a credential (post-OAuth inputs): merges `inputs` into its non-secret inputs
  * and turns a PENDING credential VALID (another status is kept: setup does not repair a broken grant).
- * Only the Connected User's own credential is touched; answers whether it was.
+ * Only the Connected User's own credential is touched. Answers its status before and after, or
+ * undefined when it is not the user's. The row is locked first, so of two concurrent calls exactly one
+ * sees PENDING → VALID; call it inside the transaction that must be atomic with that change (the
+ * Integration Enabled executions), which also holds the lock until it commits.
  */
 export async function completeCredentialSetup(
   db: Kysely<Database>,
   connectedUserId: string,
   credentialId: string,
   inputs: Record<string, string>,
-): Promise<boolean> {
-  const result = await db
+): Promise<{ previousStatus: CredentialStatus; status: CredentialStatus } | undefined> {
+  if (!db.isTransaction)
+    return db
+      .transaction()
+      .execute((trx) => completeCredentialSetup(trx, connectedUserId, credentialId, inputs));
+  const before = await db
+    .selectFrom('credentials')
+    .select('status')
+    .where('connectedUserId', '=', connectedUserId)
+    .where('id', '=', credentialId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!before) return undefined;
+  const after = await db
     .updateTable('credentials')
     .set({
       inputs: sql`inputs || ${JSON.stringify(inputs)}::jsonb`,
@@ -203,6 +221,7 @@ export async function completeCredentialSetup(
     })
     .where('connectedUserId', '=', connectedUserId)
     .where('id', '=', credentialId)
-    .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
+    .returning('status')
+    .executeTakeFirstOrThrow();
+  return { previousStatus: before.status, status: after.status };
 }

@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { notifyExecutionsQueued } from './executionNotices';
 import type { Database, ExecutionRow, ExecutionRowStatus, ExecutionTriggerKind, JsonObject } from './schema';
 
 /*
@@ -6,7 +7,8 @@ import type { Database, ExecutionRow, ExecutionRowStatus, ExecutionTriggerKind, 
  * `FOR UPDATE SKIP LOCKED` sub-select, so concurrent workers never claim the same row), saves the
  * state only while it still holds the lease (compare-and-set on lease_owner), and releases it when the
  * execution finishes or waits. A worker that dies lets its lease lapse; another one resumes from the
- * last saved state.
+ * last saved state. Queuing an execution or letting go of a lease notifies listening workers
+ * (executionNotices.ts).
  */
 
 /** An execution row; `state` is the engine's ExecutionState. */
@@ -35,8 +37,10 @@ export function executionValues(execution: NewExecution, appEventId: string | nu
   };
 }
 
+/** Queues one execution. Pass a transaction to queue it with other writes (workers are told on commit). */
 export async function insertExecution(db: Kysely<Database>, execution: NewExecution): Promise<void> {
   await db.insertInto('executions').values(executionValues(execution)).execute();
+  await notifyExecutionsQueued(db);
 }
 
 /**
@@ -92,8 +96,9 @@ export async function renewExecutionLease(
 
 /**
  * Saves an execution's state, only while `owner` holds its lease (false: another worker took it over,
- * nothing written). `release` lets go of the lease (the execution finished or waits for `wakeAt`);
- * otherwise the lease is extended.
+ * nothing written). `release` lets go of the lease (the execution finished or waits for `wakeAt`, or
+ * its worker is stopping: then it is still `running` and other workers are told); otherwise the lease
+ * is extended.
  */
 export async function saveExecutionState(
   db: Kysely<Database>,
@@ -123,17 +128,35 @@ export async function saveExecutionState(
     .where('id', '=', input.id)
     .where('leaseOwner', '=', input.owner)
     .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
+  const saved = result.numUpdatedRows > 0n;
+  // Let go while still runnable (a stopping worker): another worker may take it at once.
+  if (saved && input.release && input.status === 'running') await notifyExecutionsQueued(db);
+  return saved;
 }
 
-/** Lets go of a lease without writing the state (the worker is stopping). */
+/** Lets go of a lease without writing the state (the worker is stopping); other workers are told. */
 export async function releaseExecutionLease(db: Kysely<Database>, id: string, owner: string): Promise<void> {
-  await db
+  const result = await db
     .updateTable('executions')
     .set({ leaseOwner: null, leaseUntil: null })
     .where('id', '=', id)
     .where('leaseOwner', '=', owner)
-    .execute();
+    .executeTakeFirst();
+  if (result.numUpdatedRows > 0n) await notifyExecutionsQueued(db);
+}
+
+/**
+ * Lets go of every lease at once; returns how many. Only for the embedded database at start-up: its
+ * data directory belongs to one process, so any lease found then was held by a process that died
+ * (kill -9, power loss), and its executions can resume now instead of when the lease lapses.
+ */
+export async function releaseAllExecutionLeases(db: Kysely<Database>): Promise<number> {
+  const result = await db
+    .updateTable('executions')
+    .set({ leaseOwner: null, leaseUntil: null })
+    .where('leaseOwner', 'is not', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }
 
 export async function findExecution(

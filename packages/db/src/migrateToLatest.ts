@@ -6,6 +6,7 @@ import * as refresh from './migrations/0004_refresh';
 import * as workflows from './migrations/0005_workflows';
 import * as monitoring from './migrations/0006_monitoring';
 import * as schedules from './migrations/0007_schedules';
+import * as deploys from './migrations/0008_deploys';
 
 /** Every migration, in order. Add new ones here; names sort lexically. */
 const migrations: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '0005_workflows': workflows,
   '0006_monitoring': monitoring,
   '0007_schedules': schedules,
+  '0008_deploys': deploys,
 };
 
 /** The names of every migration, in the order they run. */

@@ -142,6 +142,8 @@ export interface WorkflowTable {
   description: string;
   /** Workflow-level User Settings (ConnectInput objects). */
   inputs: ColumnType<JsonObject[], string | undefined, string>;
+  /** What a deploy matches this workflow by when the definition has no `id` (unique per project). */
+  deployKey: ColumnType<string | null, string | null | undefined, string | null>;
   createdAt: CreatedAt;
   updatedAt: UpdatedAt;
 }
@@ -300,6 +302,8 @@ export interface ExecutionTable {
   createdAt: CreatedAt;
   updatedAt: UpdatedAt;
   finishedAt: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** The execution this one replays (null: not a replay, or that one was deleted by retention). */
+  replayOf: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** One enabled (Schedule workflow, credential configuration) and its next scheduled instant. */

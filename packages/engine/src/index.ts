@@ -1,4 +1,4 @@
-export { applyStepResult, type StepReport } from './applyStepResult';
+export { applyStepResult, applyStepResults, type StepReport } from './applyStepResult';
 export {
   createFunctionRunner,
   type FunctionErrorKind,
@@ -10,6 +10,7 @@ export {
 export { defineWorkflow } from './defineWorkflow';
 export { type DriveExecutionOptions, driveExecution } from './driveExecution';
 export { evaluateCondition, looselyEqual } from './evaluateCondition';
+export { type DemoWorkflowKey, demoWorkflows } from './examples/demoWorkflows';
 export {
   type CreateExecutionStateOptions,
   createExecutionState,

@@ -17,7 +17,7 @@ import {
   type IntegrationCallbacks,
   normalizeDropdowns,
 } from './connectOptions';
-import type { ConnectUser, SdkResource } from './connectUser';
+import type { AuthenticatedConnectUser, ConnectUser, SdkResource } from './connectUser';
 import { type ExternalFilePickerConstructor, externalFilePickerFor } from './filePicker/externalFilePicker';
 import { normalizeHost } from './hostUrl';
 import { toIntegrationMetadata } from './integrationMetadata';
@@ -423,6 +423,71 @@ export class ConnectClient {
   disableWorkflow = (workflowId: string, options: CredentialSelection = {}): Promise<void> =>
     this.setWorkflowEnabled(workflowId, false, options);
 
+  /**
+   * Turns several workflows on (true) or off (false), one after another, as enableWorkflow and
+   * disableWorkflow do; a workflow that cannot change is reported in `errors` and the others still
+   * change (wire protocol 5.13).
+   */
+  updateWorkflowState = async (
+    states: Record<string, boolean>,
+    options: CredentialSelection = {},
+  ): Promise<{ user: ConnectUser; errors: Array<{ workflowId: string; message: string }> }> => {
+    this.requireSession();
+    const errors: Array<{ workflowId: string; message: string }> = [];
+    for (const [workflowId, enabled] of Object.entries(states)) {
+      try {
+        await this.setWorkflowEnabled(workflowId, enabled, options);
+      } catch (error) {
+        errors.push({ workflowId, message: error instanceof Error ? error.message : String(error) });
+      }
+    }
+    return { user: this.getUser(), errors };
+  };
+
+  /**
+   * Merges `partialSettings` into the integration-level User Settings (`sharedSettings`) of the user's
+   * current (or the selected) credential configuration, as the Connect Portal's settings form does
+   * (wire protocol 5.16: the whole merged map is sent). Resolves with the reloaded user and the
+   * server's `errors` (settings it could not accept).
+   */
+  updateIntegrationUserSettings = async (
+    integrationType: string,
+    partialSettings: Record<string, unknown>,
+    options: CredentialSelection = {},
+  ): Promise<UserSettingsUpdate> => {
+    const session = this.requireSession();
+    const { credential, configuration } = this.configurationOf(session, integrationType, options);
+    const sharedSettings = { ...configuration.sharedSettings, ...partialSettings };
+    return this.patchConfiguration(session, integrationType, credential.id, configuration.id, {
+      sharedSettings,
+    });
+  };
+
+  /**
+   * Merges `partialSettings` into one workflow's User Settings of the user's current (or the selected)
+   * configuration (wire protocol 5.17: the configuration's entire `workflowSettings` map is sent). The
+   * workflow must already have an entry there (it was enabled once).
+   */
+  updateWorkflowUserSettings = async (
+    integrationType: string,
+    workflowId: string,
+    partialSettings: Record<string, unknown>,
+    options: CredentialSelection = {},
+  ): Promise<UserSettingsUpdate> => {
+    const session = this.requireSession();
+    const { credential, configuration } = this.configurationOf(session, integrationType, options);
+    const entry = configuration.workflowSettings?.[workflowId];
+    if (!entry || typeof entry.settings !== 'object' || entry.settings === null)
+      throw new Error(`Workflow with ID "${workflowId}" was not found in the current configuration.`);
+    const workflowSettings = {
+      ...configuration.workflowSettings,
+      [workflowId]: { ...entry, settings: { ...entry.settings, ...partialSettings } },
+    };
+    return this.patchConfiguration(session, integrationType, credential.id, configuration.id, {
+      workflowSettings,
+    });
+  };
+
   /** Listens to an SDK event; returns a function that stops listening. */
   subscribe = <K extends SdkEventName>(eventName: K, listener: SdkEventListener<K>): (() => boolean) =>
     this.events.subscribe(eventName, listener);
@@ -781,6 +846,37 @@ export class ConnectClient {
     }
   }
 
+  private configurationOf(session: Session, integrationType: string, options: CredentialSelection) {
+    if (!integrationType) throw new Error('integrationType is required.');
+    const state = session.integrations[integrationType];
+    if (!state || state.allCredentials.length === 0)
+      throw new Error(`Integration "${integrationType}" is not connected for this user.`);
+    return resolveCredentialAndConfiguration(state, options);
+  }
+
+  /** PATCH /sdk/credentials/:id with `{ config }`, then reload the user (the server's state is the truth). */
+  private async patchConfiguration(
+    session: Session,
+    integrationType: string,
+    credentialId: string,
+    configurationId: string,
+    config: Record<string, unknown>,
+  ): Promise<UserSettingsUpdate> {
+    const answer = (await this.call(session, {
+      method: 'PATCH',
+      path: `/credentials/${encodeURIComponent(credentialId)}`,
+      headers: { [selectedCredentialHeader]: credentialId, [selectedConfigurationHeader]: configurationId },
+      body: { config },
+    })) as { errors?: unknown } | undefined;
+    if (!answer) throw new Error(`Failed to update settings for ${integrationType}.`);
+    await this.refreshQuietly(session);
+    const errors = Array.isArray(answer.errors) ? answer.errors.map(String) : [];
+    const user = this.getUser();
+    // Signed out meanwhile (another authenticate() or a 401 during the reload).
+    if (!user.authenticated) throw new UserNotAuthenticatedError();
+    return { ...user, userState: user, errors };
+  }
+
   private async setWorkflowEnabled(
     workflowId: string,
     enabled: boolean,
@@ -817,6 +913,16 @@ export class ConnectClient {
     }
   }
 }
+
+/**
+ * What updateIntegrationUserSettings / updateWorkflowUserSettings resolve with: the reloaded user
+ * (also as `userState`, the official client's name for it; never the User Token) and the settings
+ * errors the server reported.
+ */
+export type UserSettingsUpdate = AuthenticatedConnectUser & {
+  userState: AuthenticatedConnectUser;
+  errors: string[];
+};
 
 export function createConnectClient(deps: ConnectClientDeps): ConnectClient {
   return new ConnectClient(deps);

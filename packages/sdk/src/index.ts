@@ -15,6 +15,7 @@ export {
   ConnectPortalError,
   createConnectClient,
   UserNotAuthenticatedError,
+  type UserSettingsUpdate,
 } from './connectClient';
 export type {
   ConnectOptions,

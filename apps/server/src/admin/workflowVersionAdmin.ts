@@ -4,6 +4,7 @@ import {
   type Database,
   findIntegration,
   findWorkflow,
+  type IntegrationRow,
   insertWorkflowVersion,
   type JsonObject,
   listWorkflowVersions,
@@ -23,6 +24,19 @@ export function presentWorkflowVersion(version: WorkflowVersion): WorkflowVersio
     definition: version.definition,
     dateCreated: version.createdAt.toISOString(),
   };
+}
+
+/**
+ * The `{{settings.<id>}}` names a workflow may read besides its definition's own `inputs`: the
+ * integration's shared User Settings and the workflow row's inputs (set when it was created).
+ */
+export function knownSettingIds(
+  integration: IntegrationRow | undefined,
+  workflowInputs: readonly JsonObject[],
+): string[] {
+  return [...(integration?.portalConfig.userSettings ?? []), ...workflowInputs].flatMap((input) =>
+    typeof input.id === 'string' ? [input.id] : [],
+  );
 }
 
 async function workflowOf(db: Kysely<Database>, projectId: string, workflowId: string): Promise<WorkflowRow> {
@@ -51,10 +65,9 @@ export async function deployWorkflowVersion(
 ): Promise<WorkflowVersionView> {
   const workflow = await workflowOf(db, projectId, workflowId);
   const integration = await findIntegration(db, projectId, workflow.integrationId);
-  const settingIds = [...(integration?.portalConfig.userSettings ?? []), ...workflow.inputs].flatMap(
-    (input) => (typeof input.id === 'string' ? [input.id] : []),
-  );
-  const definition = validateWorkflow(body, { sharedSettings: settingIds });
+  const definition = validateWorkflow(body, {
+    sharedSettings: knownSettingIds(integration, workflow.inputs),
+  });
   if (definition.integration !== integration?.type) {
     throw new AppError(
       'VALIDATION_FAILED',

@@ -2,15 +2,18 @@ import type {
   AdminIntegration,
   CreateProjectBody,
   CreateProjectResponse,
+  DeployWorkflowsBody,
+  DeployWorkflowsResponse,
   EnableIntegrationBody,
   ErrorBody,
   Project,
   RotateKeysResponse,
 } from '@switchboard/contracts';
 import { AppError } from '@switchboard/contracts';
-import type { Database } from '@switchboard/db';
+import { type Database, getInstanceSetting } from '@switchboard/db';
 import type { Keyring } from '@switchboard/vault';
 import type { Kysely } from 'kysely';
+import { deployWorkflows } from '../admin/deployAdmin';
 import { enableIntegration } from '../admin/integrationAdmin';
 import { createProject, listAllProjects } from '../admin/projectAdmin';
 import { createUserToken } from '../admin/userTokenAdmin';
@@ -34,6 +37,10 @@ export interface AdminOperations {
   createUserToken(projectId: string, body: UserTokenRequest): Promise<{ token: string; expiresAt: string }>;
   /** Re-seals every secret at rest under the current key (a new one in file mode). */
   rotateKeys(): Promise<RotateKeysResponse>;
+  /** Deploys a set of workflows to a project, all or nothing (`switchboard deploy`). */
+  deployWorkflows(projectId: string, body: DeployWorkflowsBody): Promise<DeployWorkflowsResponse>;
+  /** The instance's development project, when this session can tell (straight on the database). */
+  developmentProjectId(): Promise<string | undefined>;
   close(): Promise<void>;
 }
 
@@ -52,12 +59,24 @@ export function directAdminOperations(deps: {
     enableIntegration: (projectId, body) => enableIntegration(deps, projectId, body),
     createUserToken: (projectId, body) => createUserToken(deps.db, projectId, body),
     rotateKeys: () => rotateKeys({ db: deps.db, keyring: deps.keyring }),
+    deployWorkflows: (projectId, body) => deployWorkflows(deps.db, projectId, body),
+    developmentProjectId: async () => {
+      const id = await getInstanceSetting(deps.db, 'developmentProjectId');
+      return typeof id === 'string' ? id : undefined;
+    },
     close: deps.close,
   };
 }
 
-/** Through a running server's admin API with the instance admin key. */
-export function httpAdminOperations(baseUrl: string, adminKey: string): AdminOperations {
+/**
+ * Through a running server's admin API with the instance admin key, or with a project's API key
+ * (`switchboard deploy --url`: only that project's calls then succeed).
+ */
+export function httpAdminOperations(
+  baseUrl: string,
+  adminKey: string,
+  options: { remote?: boolean } = {},
+): AdminOperations {
   async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
     let response: Response;
     try {
@@ -73,13 +92,18 @@ export function httpAdminOperations(baseUrl: string, adminKey: string): AdminOpe
       throw new AppError(
         'SERVER_UNREACHABLE',
         503,
-        `the Switchboard server at ${baseUrl} holds the database but did not answer (${(error as Error).message}).`,
+        `the Switchboard server at ${baseUrl} ${options.remote ? 'did not answer; check --url (SWITCHBOARD_URL)' : 'holds the database but did not answer'} (${(error as Error).message}).`,
       );
     }
     const payload = (await response.json().catch(() => undefined)) as unknown;
     if (!response.ok) {
       const err = payload as Partial<ErrorBody> | undefined;
-      throw new AppError(err?.code ?? 'INTERNAL', response.status, err?.message ?? `HTTP ${response.status}`);
+      throw new AppError(
+        err?.code ?? 'INTERNAL',
+        response.status,
+        err?.message ?? `HTTP ${response.status}`,
+        err?.details,
+      );
     }
     return payload as T;
   }
@@ -90,6 +114,8 @@ export function httpAdminOperations(baseUrl: string, adminKey: string): AdminOpe
     enableIntegration: (projectId, body) => call('POST', `/admin/projects/${projectId}/integrations`, body),
     createUserToken: (projectId, body) => call('POST', `/admin/projects/${projectId}/user-tokens`, body),
     rotateKeys: () => call('POST', '/admin/keys/rotate'),
+    deployWorkflows: (projectId, body) => call('POST', `/admin/projects/${projectId}/deploys`, body),
+    developmentProjectId: async () => undefined,
     close: async () => {},
   };
 }

@@ -61,3 +61,11 @@ export async function openAdminOperations(config: Config): Promise<AdminOperatio
     throw error;
   }
 }
+
+/**
+ * A remote server (`switchboard deploy --url … --api-key …`, a project's CI): its admin API with the
+ * project's API key, whatever database it runs on.
+ */
+export function openRemoteAdminOperations(url: string, apiKey: string): AdminOperations {
+  return httpAdminOperations(url.replace(/\/+$/, ''), apiKey, { remote: true });
+}

@@ -9,7 +9,9 @@ import {
 } from '@switchboard/contracts';
 import type { z } from 'zod';
 import { ConfigError, loadConfig } from '../config';
+import { workerMain } from '../workerMain';
 import type { AdminOperations } from './adminOperations';
+import { deployCommand, deployUsage } from './deployCommand';
 import { openAdminOperations } from './openAdminOperations';
 
 export interface CliIo {
@@ -24,6 +26,7 @@ export const usage = `Usage: switchboard <command> [options]
 
 Commands:
   start                                   run the server (same as npm start)
+  worker                                  run workflow executions against DATABASE_URL (no HTTP); SIGTERM stops it
   project create --name <name> [--public-key <file>] [--json]
                                           create a project; prints projectId, apiKey and signingKey (shown once)
   project list [--json]                   list projects
@@ -34,6 +37,7 @@ Commands:
                                           print a User Token signed with the project's private key
   keys rotate [--json]                    re-seal every secret at rest under a new key (file mode) or under
                                           SWITCHBOARD_ENCRYPTION_KEY (env mode); exits 1 if a value could not be opened
+${deployUsage}
 
 Environment: SWITCHBOARD_DATA_DIR, DATABASE_URL, PORT, HOST, SWITCHBOARD_ENCRYPTION_KEY,
 SWITCHBOARD_PREVIOUS_ENCRYPTION_KEYS mean the same as for the server. While a
@@ -52,6 +56,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       await io.startServer();
       return 0;
     }
+    if (command === 'worker') return await workerMain(io);
     const config = loadConfig(io.env);
     if (command === 'project' && sub === 'create') return await projectCreate(argv.slice(2), config, io);
     if (command === 'project' && sub === 'list') return await projectList(argv.slice(2), config, io);
@@ -59,6 +64,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return await integrationEnable(argv.slice(2), config, io);
     if (command === 'token') return await token(argv.slice(1), config, io);
     if (command === 'keys' && sub === 'rotate') return await keysRotate(argv.slice(2), config, io);
+    if (command === 'deploy') return await deployCommand(argv.slice(1), config, io);
     io.err(`switchboard: unknown command "${argv.slice(0, 2).join(' ')}"\n\n${usage}`);
     return 2;
   } catch (error) {

@@ -10,6 +10,7 @@ import {
 } from '@switchboard/db';
 import type { Keyring } from '@switchboard/vault';
 import type { Kysely } from 'kysely';
+import { runIntegrationEnabled } from '../workflows/runIntegrationEnabled';
 import { type CredentialSecrets, sealCredentialSecrets } from './credentialSecrets';
 import type { InstallOptions } from './installOptions';
 
@@ -49,6 +50,11 @@ export async function assertInstallable(
  * credential is VALID, or PENDING when the entry asks post-OAuth inputs (complete-setup makes it
  * VALID). Re-authentication keeps the stored post-OAuth values and is PENDING only while a required
  * one is missing (or the credential was still PENDING).
+ *
+ * A new VALID credential and its Integration Enabled executions are written in ONE transaction: both
+ * exist or neither does, so a process that dies (or a database that refuses the executions) cannot
+ * leave an installed integration whose install workflows never run. A re-authentication queues none.
+ * Answers the credential's id and how many executions were queued (the caller wakes the worker).
  */
 export async function saveInstalledCredential(
   deps: { db: Kysely<Database>; keyring: Keyring },
@@ -64,7 +70,7 @@ export async function saveInstalledCredential(
     /** Post-OAuth inputs of the entry (asked after connecting); none for API keys. */
     postInputs?: readonly IntegrationInput[];
   },
-): Promise<string> {
+): Promise<{ credentialId: string; queued: number }> {
   const sealed = sealCredentialSecrets(deps.keyring, input.secrets);
   const postInputs = input.postInputs ?? [];
   if (input.options.selectedCredentialId) {
@@ -91,21 +97,32 @@ export async function saveInstalledCredential(
       inputs: { ...input.inputs, ...kept },
       dateValidUntil: input.validUntil,
     });
-    return input.options.selectedCredentialId;
+    return { credentialId: input.options.selectedCredentialId, queued: 0 };
   }
-  const credential = await insertCredential(deps.db, {
-    id: randomUUID(),
-    projectId: input.projectId,
-    integrationId: input.integrationId,
-    connectedUserId: input.connectedUserId,
-    status: postInputs.length > 0 ? 'PENDING' : 'VALID',
-    providerId: input.account.providerId,
-    providerData: input.account.providerData,
-    externalId: input.options.externalId ?? null,
-    dateValidUntil: input.validUntil,
-    inputs: input.inputs,
-    sealedSecrets: sealed,
-    defaultConfiguration: { id: randomUUID() },
+  return deps.db.transaction().execute(async (trx) => {
+    const credential = await insertCredential(trx, {
+      id: randomUUID(),
+      projectId: input.projectId,
+      integrationId: input.integrationId,
+      connectedUserId: input.connectedUserId,
+      status: postInputs.length > 0 ? 'PENDING' : 'VALID',
+      providerId: input.account.providerId,
+      providerData: input.account.providerData,
+      externalId: input.options.externalId ?? null,
+      dateValidUntil: input.validUntil,
+      inputs: input.inputs,
+      sealedSecrets: sealed,
+      defaultConfiguration: { id: randomUUID() },
+    });
+    const queued =
+      credential.status === 'VALID'
+        ? await runIntegrationEnabled(trx, {
+            projectId: input.projectId,
+            connectedUserId: input.connectedUserId,
+            integrationId: input.integrationId,
+            credentialId: credential.id,
+          })
+        : 0;
+    return { credentialId: credential.id, queued };
   });
-  return credential.id;
 }

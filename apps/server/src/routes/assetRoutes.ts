@@ -1,13 +1,24 @@
 import { existsSync } from 'node:fs';
 import { sep } from 'node:path';
 import fastifyStatic from '@fastify/static';
-import { AppError } from '@switchboard/contracts';
+import { AppError, executionDetailSchema } from '@switchboard/contracts';
+import {
+  type Database,
+  findConnectedUserByExternalId,
+  findWorkflowVersion,
+  listExecutions,
+} from '@switchboard/db';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { CatalogView } from '../catalogView';
+import { findDemoWorkflowIds } from '../demoWorkflowsSetup';
 import { signUserToken } from '../keys/signUserToken';
+import { presentExecutionDetail } from '../workflows/presentExecution';
 
 export interface AssetRouteDeps {
+  /** Read by the development-only demo routes (the demo workflows' ids, the sample user's task history). */
+  db: Kysely<Database>;
   catalog: CatalogView;
   /** `portal`: the Connect Portal's Vite build (apps/portal/dist), served at /ui/ when present. */
   paths: { demo: string; sdkDist: string; portal: string };
@@ -101,6 +112,7 @@ export function assetRoutes(deps: AssetRouteDeps): FastifyPluginAsyncZod {
       decorateReply: false,
       redirect: true,
     });
+    const demoUserId = z.string().min(1).max(200).default('sample-user');
     app.get(
       '/demo/session',
       {
@@ -108,25 +120,69 @@ export function assetRoutes(deps: AssetRouteDeps): FastifyPluginAsyncZod {
           tags: ['Demo'],
           summary: 'Development only: a User Token for a sample user of the development project',
           description:
-            "Plays the part of a SaaS app's own backend, which signs User Tokens with the project's private key.",
-          querystring: z.object({ userId: z.string().min(1).max(200).default('sample-user') }),
+            "Plays the part of a SaaS app's own backend, which signs User Tokens with the project's private key. " +
+            "`workflows` holds the ids of the seed's example workflows on the Sandbox CRM (absent when not set up).",
+          querystring: z.object({ userId: demoUserId }),
           response: {
-            200: z.object({ projectId: z.uuid(), userId: z.string(), token: z.string(), host: z.string() }),
+            200: z.object({
+              projectId: z.uuid(),
+              userId: z.string(),
+              token: z.string(),
+              host: z.string(),
+              workflows: z.object({ contactCreated: z.uuid().optional(), leadCreated: z.uuid().optional() }),
+            }),
           },
         },
       },
       async (request) => {
-        const { token } = await signUserToken({
-          privateKeyPem: demo.privateKeyPem,
-          userId: request.query.userId,
-          ttlSeconds: 3600,
-        });
+        const [{ token }, workflows] = await Promise.all([
+          signUserToken({
+            privateKeyPem: demo.privateKeyPem,
+            userId: request.query.userId,
+            ttlSeconds: 3600,
+          }),
+          findDemoWorkflowIds(deps.db, demo.projectId),
+        ]);
         return {
           projectId: demo.projectId,
           userId: request.query.userId,
           token,
           host: deps.originOf(request),
+          workflows,
         };
+      },
+    );
+    // The demo page shows task history without the project API key, which a browser must never hold.
+    app.get(
+      '/demo/executions',
+      {
+        schema: {
+          tags: ['Demo'],
+          summary: "Development only: a sample user's latest executions in the development project",
+          description:
+            'Task history (as GET /admin/projects/:projectId/executions/:executionId shows each one) of one user, newest first.',
+          querystring: z.object({
+            userId: demoUserId,
+            limit: z.coerce.number().int().min(1).max(50).default(10),
+          }),
+          response: { 200: z.object({ executions: z.array(executionDetailSchema) }) },
+        },
+      },
+      async (request) => {
+        const { userId, limit } = request.query;
+        const user = await findConnectedUserByExternalId(deps.db, demo.projectId, userId);
+        if (!user) return { executions: [] };
+        const rows = await listExecutions(deps.db, demo.projectId, { connectedUserId: user.id, limit });
+        const executions = await Promise.all(
+          rows.map(async (row) =>
+            presentExecutionDetail(
+              row,
+              userId,
+              (await findWorkflowVersion(deps.db, row.workflowVersionId))?.version,
+            ),
+          ),
+        );
+        return { executions };
       },
     );
   };

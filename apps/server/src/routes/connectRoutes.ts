@@ -89,9 +89,12 @@ export function connectRoutes(deps: ConnectRouteDeps): FastifyPluginAsyncZod {
     );
   }
 
-  /** Integration Enabled workflows run once a new credential is VALID (see runIntegrationEnabled). */
-  async function integrationEnabled(input: Parameters<typeof runIntegrationEnabled>[1]) {
-    if ((await runIntegrationEnabled(db, input)) > 0) deps.onQueued?.();
+  /**
+   * Integration Enabled workflows run once a new credential is VALID (see runIntegrationEnabled): their
+   * executions are written in the credential's own transaction; this wakes the worker once committed.
+   */
+  function queuedIntegrationEnabled(queued: number) {
+    if (queued > 0) deps.onQueued?.();
   }
 
   async function activeIntegration(user: ConnectedUserRef, integrationId: string) {
@@ -367,7 +370,7 @@ export function connectRoutes(deps: ConnectRouteDeps): FastifyPluginAsyncZod {
             fetch: deps.fetch,
           });
           const account = await resolveAccount({ definition, tokenSet, templateValues, fetch: deps.fetch });
-          const credentialId = await saveInstalledCredential(
+          const { credentialId, queued } = await saveInstalledCredential(
             { db, keyring },
             {
               projectId: session.projectId,
@@ -389,13 +392,7 @@ export function connectRoutes(deps: ConnectRouteDeps): FastifyPluginAsyncZod {
             },
           );
           deps.onCredentialsChanged?.(session.connectedUserId);
-          if (!options.selectedCredentialId && definition.auth.postInputs.length === 0)
-            await integrationEnabled({
-              projectId: session.projectId,
-              connectedUserId: session.connectedUserId,
-              integrationId: session.integrationId,
-              credentialId,
-            });
+          queuedIntegrationEnabled(queued);
           await finishOAuthSession(db, session.id, { credentialId });
           return sendPage(
             reply,
@@ -533,7 +530,7 @@ export function connectRoutes(deps: ConnectRouteDeps): FastifyPluginAsyncZod {
             .filter((f) => !f.secret && fields[f.id] !== undefined)
             .map((f) => [f.id, fields[f.id] as string]),
         );
-        const credentialId = await saveInstalledCredential(
+        const { credentialId, queued } = await saveInstalledCredential(
           { db, keyring },
           {
             projectId: user.projectId,
@@ -547,13 +544,7 @@ export function connectRoutes(deps: ConnectRouteDeps): FastifyPluginAsyncZod {
           },
         );
         deps.onCredentialsChanged?.(user.id);
-        if (!options.selectedCredentialId)
-          await integrationEnabled({
-            projectId: user.projectId,
-            connectedUserId: user.id,
-            integrationId: row.id,
-            credentialId,
-          });
+        queuedIntegrationEnabled(queued);
         const credential = await findUserCredential(db, user.id, credentialId);
         return reply.status(201).send(presentCredential(credential!));
       },
@@ -595,16 +586,20 @@ export function connectRoutes(deps: ConnectRouteDeps): FastifyPluginAsyncZod {
         }
         const { definition } = await activeIntegration(user, existing.integrationId);
         const values = postSetupValues(definition, request.body.payload);
-        await completeCredentialSetup(db, user.id, credentialId, values);
-        deps.onCredentialsChanged?.(user.id);
-        const credential = await findUserCredential(db, user.id, credentialId);
-        if (existing.status === 'PENDING' && credential?.status === 'VALID')
-          await integrationEnabled({
+        // The credential turning VALID and its Integration Enabled executions commit together.
+        const queued = await db.transaction().execute(async (trx) => {
+          const setup = await completeCredentialSetup(trx, user.id, credentialId, values);
+          if (setup?.previousStatus !== 'PENDING' || setup.status !== 'VALID') return 0;
+          return runIntegrationEnabled(trx, {
             projectId: user.projectId,
             connectedUserId: user.id,
             integrationId: existing.integrationId,
             credentialId,
           });
+        });
+        deps.onCredentialsChanged?.(user.id);
+        queuedIntegrationEnabled(queued);
+        const credential = await findUserCredential(db, user.id, credentialId);
         if (!credential) {
           throw new AppError('CREDENTIAL_NOT_FOUND', 404, `credential ${credentialId} is not one of yours.`);
         }

@@ -3,7 +3,9 @@ import {
   errorBodySchema,
   executionDetailSchema,
   executionPageSchema,
+  executionSummarySchema,
   listExecutionsQuerySchema,
+  replayExecutionBodySchema,
 } from '@switchboard/contracts';
 import {
   type Database,
@@ -24,17 +26,23 @@ import {
   presentExecutionDetail,
   presentExecutionSummary,
 } from '../workflows/presentExecution';
+import { replayExecution } from '../workflows/replayExecution';
 
 export interface ExecutionRouteDeps {
   db: Kysely<Database>;
   admin: AdminAuthenticator;
+  /** Told when a replay was queued (the in-process worker claims it at once). */
+  onQueued(): void;
 }
 
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema };
 const security = [{ adminKey: [] }, { projectApiKey: [] }];
 const projectParams = z.object({ projectId: z.uuid() });
 
-/** Task history: a project's executions (filtered, newest first, keyset pages) and one execution's steps. */
+/**
+ * Task history: a project's executions (filtered, newest first, keyset pages), one execution's steps,
+ * and replays.
+ */
 export function executionRoutes(deps: ExecutionRouteDeps): FastifyPluginAsyncZod {
   const { db } = deps;
   async function requireExistingProject(projectId: string) {
@@ -133,6 +141,39 @@ export function executionRoutes(deps: ExecutionRouteDeps): FastifyPluginAsyncZod
           users.get(execution.connectedUserId) ?? '',
           version?.version,
         );
+      },
+    );
+
+    app.post(
+      '/admin/projects/:projectId/executions/:executionId/replay',
+      {
+        schema: {
+          tags: ['Admin'],
+          summary:
+            'Replay a finished execution: a new execution with the same user, credential and trigger data',
+          description:
+            'The replay gets its own id and records `replayOf`; it runs the same trigger data, User Settings and user ' +
+            'snapshot as the original, with the workflow\'s latest version (`{"version":"latest"}`, the default) or the ' +
+            'version the original ran (`{"version":"original"}`). 404: unknown execution. 409: it cannot run (still ' +
+            "unfinished, the user's credential is gone or not VALID, the integration is not active, or the latest " +
+            'version has another trigger type).',
+          security,
+          params: projectParams.extend({ executionId: z.uuid() }),
+          // No body (Fastify gives null) is the same as {}.
+          body: replayExecutionBodySchema.nullish(),
+          response: { 201: executionSummarySchema, ...errors, 409: errorBodySchema },
+        },
+      },
+      async (request, reply) => {
+        const { projectId, executionId } = request.params;
+        const replay = await replayExecution(db, projectId, executionId, {
+          version: request.body?.version ?? 'latest',
+        });
+        deps.onQueued();
+        const users = await externalIdsOf(db, [replay.connectedUserId]);
+        return reply
+          .status(201)
+          .send(presentExecutionSummary(replay, users.get(replay.connectedUserId) ?? ''));
       },
     );
   };

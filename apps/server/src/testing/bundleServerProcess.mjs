@@ -1,8 +1,8 @@
 // Bundles serverProcessMain.ts (the real server with extra catalog entries from
-// SWITCHBOARD_TEST_EXTRA_DEFINITIONS) for child processes in tests and benches: workspace packages
-// inlined from their TypeScript sources, npm packages left as imports — as scripts/build.mjs bundles
-// the server — so the bundle lives under the repository's node_modules/.cache, where Node resolves
-// those imports. Plain JavaScript so that bench scripts can import it without a TypeScript runtime.
+// SWITCHBOARD_TEST_EXTRA_DEFINITIONS) and workerProcessMain.ts (`switchboard worker`, likewise) for
+// child processes in tests and benches: workspace packages inlined from their TypeScript sources, npm
+// packages left as imports — as scripts/build.mjs bundles the server — so the bundle lives under the
+// repository's node_modules/.cache, where Node resolves those imports. Plain JavaScript so that bench scripts can import it without a TypeScript runtime.
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,17 +29,24 @@ function removeStaleBundles(cache) {
   }
 }
 
-/** Builds a fresh bundle; the caller removes `dir` when done (the pid in its name marks its owner). */
+/**
+ * Builds a fresh bundle; the caller removes `dir` when done (the pid in its name marks its owner).
+ * `file` runs the server, `workerFile` a worker process.
+ */
 export async function bundleServerProcess() {
   const { build } = await import('esbuild');
   const cache = join(root, 'node_modules', '.cache');
   mkdirSync(cache, { recursive: true });
   removeStaleBundles(cache);
   const dir = mkdtempSync(join(cache, `${BUNDLE_PREFIX}${process.pid}-`));
-  const file = join(dir, 'serverProcessMain.mjs');
   await build({
-    entryPoints: [fileURLToPath(new URL('./serverProcessMain.ts', import.meta.url))],
-    outfile: file,
+    entryPoints: {
+      serverProcessMain: fileURLToPath(new URL('./serverProcessMain.ts', import.meta.url)),
+      workerProcessMain: fileURLToPath(new URL('./workerProcessMain.ts', import.meta.url)),
+    },
+    outdir: dir,
+    outExtension: { '.js': '.mjs' },
+    splitting: true,
     bundle: true,
     platform: 'node',
     target: 'node20',
@@ -57,5 +64,5 @@ export async function bundleServerProcess() {
       },
     ],
   });
-  return { dir, file };
+  return { dir, file: join(dir, 'serverProcessMain.mjs'), workerFile: join(dir, 'workerProcessMain.mjs') };
 }

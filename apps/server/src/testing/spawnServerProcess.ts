@@ -127,9 +127,10 @@ function readyLine(line: string): { url: string; pid: number } | undefined {
 // Bundled once per test process (each spawn reuses it). Workspace packages are inlined from their
 // TypeScript sources, npm packages stay imports — as scripts/build.mjs bundles the server — so the
 // bundle lives under the repository's node_modules/.cache, where Node resolves those imports.
-let bundle: Promise<{ dir: string; file: string }> | undefined;
+let bundle: Promise<{ dir: string; file: string; workerFile: string }> | undefined;
 
-function serverProcessBundle(): Promise<{ dir: string; file: string }> {
+/** The bundle of this test process (spawnWorkerProcess runs its `workerFile`). */
+export function serverProcessBundle(): Promise<{ dir: string; file: string; workerFile: string }> {
   bundle ??= bundleServerProcess()
     .then((built) => {
       process.once('exit', () => rmSync(built.dir, { recursive: true, force: true }));

@@ -17,6 +17,7 @@ import { type AppDeps, buildApp } from '../buildApp';
 import type { CatalogView } from '../catalogView';
 import { closeGracefully } from '../closeGracefully';
 import { createCatalogView } from '../createCatalogView';
+import { ensureDemoWorkflows } from '../demoWorkflowsSetup';
 import { signUserToken } from '../keys/signUserToken';
 import { assetPaths } from '../repoPaths';
 
@@ -101,6 +102,8 @@ export async function startTestServer(
     demo = { projectId: project.projectId, privateKeyPem: project.signingKey as string };
     for (const entry of catalog.list())
       await enableIntegration({ db: database.db, catalog, keyring }, project.projectId, { type: entry.type });
+    // As ensureDevelopmentProject does: the seed's example workflows on the Sandbox CRM.
+    await ensureDemoWorkflows(database.db, project.projectId);
   }
   const app = await buildApp({
     db: database.db,

@@ -54,6 +54,17 @@ class Stopping extends Error {}
 
 const rowStatusOf = (state: ExecutionState): ExecutionRowStatus => state.status;
 
+/** Every step record that changed from `before` to `after` is running or succeeded (nothing failed or waits). */
+function onlySucceeded(before: ExecutionState, after: ExecutionState): boolean {
+  if (after.status !== 'running') return false;
+  return Object.entries(after.steps).every(
+    ([key, record]) =>
+      record.status === before.steps[key]?.status ||
+      record.status === 'succeeded' ||
+      record.status === 'running',
+  );
+}
+
 /**
  * The durable executor's driver: claims runnable executions with a lease, drives each with the engine,
  * saving the state after every plan and every step result (only while it still holds the lease), and
@@ -138,9 +149,14 @@ export function createWorkflowWorker(deps: WorkflowWorkerDeps): WorkflowWorker {
         state,
         deps: await deps.stepDepsFor(execution),
         onState: async (next) => {
-          // Stopping: this result is not saved (a step cut short by the shutdown must not be recorded
-          // as failed); the next worker runs the step again with the same idempotency key.
-          if (stopped) throw new Stopping();
+          // Stopping: a step that succeeded is saved (and the lease let go), so a graceful stop repeats
+          // no side effect. Any other outcome is not saved (a step cut short by the shutdown — e.g. a
+          // local entry calling this closing server — must not be recorded as failed); the next worker
+          // runs that step again with the same idempotency key.
+          if (stopped) {
+            if (state && onlySucceeded(state, next) && (await save(execution, next, true))) state = next;
+            throw new Stopping();
+          }
           state = next;
           if (lost || !(await save(execution, next, false))) throw new LeaseLost();
         },

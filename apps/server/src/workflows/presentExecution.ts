@@ -15,6 +15,7 @@ export function presentExecutionSummary(execution: Execution, userId: string): E
     connectedUserId: execution.connectedUserId,
     credentialId: execution.credentialId,
     appEventId: execution.appEventId,
+    replayOf: execution.replayOf,
     triggerKind: execution.triggerKind,
     status: execution.status,
     ...(state.error ? { error: state.error } : {}),
@@ -38,12 +39,27 @@ export function presentExecutionDetail(
     ...(version !== undefined ? { version } : {}),
     trigger: state.context.trigger,
     ...(state.response ? { response: state.response } : {}),
-    steps: Object.entries(state.steps).map(([key, step]) => ({
-      key,
-      ...step,
-      ...(step.finishedAt ? { durationMs: Date.parse(step.finishedAt) - Date.parse(step.startedAt) } : {}),
-    })),
+    steps: Object.entries(state.steps)
+      .sort(([, a], [, b]) => inStartOrder(a, b))
+      .map(([key, step]) => ({
+        key,
+        ...step,
+        ...(step.finishedAt ? { durationMs: Date.parse(step.finishedAt) - Date.parse(step.startedAt) } : {}),
+      })),
   };
+}
+
+type StepRecord = ExecutionState['steps'][string];
+
+/**
+ * Steps in the order they started (the engine numbers them). The state's own key order cannot be
+ * relied on: PostgreSQL's jsonb stores object keys shortest first, so `answer` would come before
+ * `createContact`. States saved before steps were numbered fall back to the start time.
+ */
+function inStartOrder(a: StepRecord, b: StepRecord): number {
+  if (a.order !== undefined && b.order !== undefined) return a.order - b.order;
+  if (a.startedAt !== b.startedAt) return a.startedAt < b.startedAt ? -1 : 1;
+  return (a.item ?? -1) - (b.item ?? -1);
 }
 
 /** Keyset cursor of task history pages: the last row's creation time and id. */

@@ -11,9 +11,12 @@ import { prepareExecution } from './prepareExecution';
 
 /**
  * Queues one execution of every Integration Enabled workflow of the credential's integration (the
- * latest version's trigger is `integrationEnabled`) for the user who installed it. Called once a new
- * credential is VALID (an install; complete-setup of a PENDING one), before the install answers, so
- * the executions are durable by then. Not called on re-authentication of an existing credential. The
+ * latest version's trigger is `integrationEnabled`) for the user who installed it. Called with the
+ * transaction that makes a new credential VALID (saveInstalledCredential for an install; complete-setup
+ * of a PENDING one), so the credential and its executions commit together, before the install
+ * answers. Every query goes through `db`: on the embedded database a transaction owns the only
+ * session, so a query outside it would wait forever. Not called on re-authentication of an existing
+ * credential. The
  * workflow needs no enabling: Paragon hides these workflows from the Connect Portal and runs them on
  * install. A workflow that already ran for this credential (complete-setup after a re-authentication
  * left it PENDING) does not run again. Returns how many executions were queued.

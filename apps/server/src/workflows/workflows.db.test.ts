@@ -186,6 +186,8 @@ describe('App Event', () => {
     expect(done.integration).toBe('fakeoauth');
     expect(done.version).toBe(1);
     expect(done.trigger).toEqual({ email: 'bowie@example.com' });
+    // In the order they ran, whatever order the database keeps the state's keys in (jsonb: shortest first).
+    expect(done.steps.map((s: { stepId: string }) => s.stepId)).toEqual(['hasEmail', 'create', 'shape']);
     const steps = Object.fromEntries(done.steps.map((s: { stepId: string }) => [s.stepId, s]));
     expect(steps.hasEmail).toMatchObject({ status: 'succeeded', output: { result: true } });
     expect(steps.create).toMatchObject({
