@@ -7,7 +7,9 @@
 //                               phase), BENCH_RATE_SECONDS=10, BENCH_STEP_EVENTS=2000 (× 5 steps),
 //                               BENCH_FANOUT_ITEMS=10000, BENCH_CONNECTIONS=20,
 //                               BENCH_WORKER_CONCURRENCY (default: the server's default),
-//                               BENCH_CONFIGS=pglite,pg1,pg2, BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/test
+//                               BENCH_CONFIGS=pglite,pg1,pg2, BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/test,
+//                               BENCH_CPU_PROFILE_DIR=<dir> (V8 CPU profiles of the server processes),
+//                               BENCH_PHASES=accept,latency,steps,fanout (a subset runs only those)
 //
 // Servers and workers are child processes. The provider the integration steps call is a small HTTP
 // server inside this process, so "first step reached the provider" and "event sent" are read from one
@@ -338,6 +340,7 @@ async function main() {
   const stepEvents = positive('BENCH_STEP_EVENTS', 2000);
   const fanoutItems = positive('BENCH_FANOUT_ITEMS', 10_000);
   const connections = positive('BENCH_CONNECTIONS', 20);
+  const phases = new Set((process.env.BENCH_PHASES ?? 'accept,latency,steps,fanout').split(','));
   const configs = (process.env.BENCH_CONFIGS ?? 'pglite,pg1,pg2').split(',').map((c) => c.trim());
   const pgAdminUrl = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   const cleanup = installCleanup(60 * 60 * 1000);
@@ -383,10 +386,15 @@ async function main() {
         env.SWITCHBOARD_WORKER = '0';
       }
       process.stdout.write(`${label}…\n`);
-      const server = await startServerProcess(cleanup, `switchboard (${label})`, [serverBundle], {
-        ...env,
-        SWITCHBOARD_DATA_DIR: cleanup.tempDir('switchboard-bench-workflows-'),
-      });
+      const server = await startServerProcess(
+        cleanup,
+        `switchboard (${label})`,
+        [...cpuProfile(), serverBundle],
+        {
+          ...env,
+          SWITCHBOARD_DATA_DIR: cleanup.tempDir('switchboard-bench-workflows-'),
+        },
+      );
       const workerProcesses = [];
       for (let i = 0; i < workers; i += 1)
         workerProcesses.push(
@@ -397,20 +405,29 @@ async function main() {
         );
       try {
         const target = await setUp(server.url, env.SWITCHBOARD_ADMIN_KEY, apiKey);
-        const accept = await acceptPhase(target, seconds, connections);
-        process.stdout.write(`  accepted ${accept.eventsPerSecond.toFixed(0)} events/s; draining…\n`);
-        await drain(target, 900_000);
-        const latency = await latencyPhase(target, provider, rate, rateSeconds);
-        process.stdout.write(
-          `  latency p50 ${latency.p50.toFixed(1)} ms, p99 ${latency.p99.toFixed(1)} ms\n`,
-        );
-        await drain(target, 300_000);
-        const steps = await stepsPhase(target, provider, stepEvents);
-        process.stdout.write(`  ${steps.stepsPerSecond.toFixed(0)} steps/s\n`);
-        await drain(target, 300_000);
-        const fanout = await fanoutPhase(target, provider, fanoutItems);
-        process.stdout.write(`  fan-out ${fanout.totalSeconds.toFixed(1)} s\n`);
-        rows.push({ label, accept, latency, steps, fanout });
+        const row = { label };
+        if (phases.has('accept')) {
+          row.accept = await acceptPhase(target, seconds, connections);
+          process.stdout.write(`  accepted ${row.accept.eventsPerSecond.toFixed(0)} events/s; draining…\n`);
+          await drain(target, 900_000);
+        }
+        if (phases.has('latency')) {
+          row.latency = await latencyPhase(target, provider, rate, rateSeconds);
+          process.stdout.write(
+            `  latency p50 ${row.latency.p50.toFixed(1)} ms, p99 ${row.latency.p99.toFixed(1)} ms\n`,
+          );
+          await drain(target, 300_000);
+        }
+        if (phases.has('steps')) {
+          row.steps = await stepsPhase(target, provider, stepEvents);
+          process.stdout.write(`  ${row.steps.stepsPerSecond.toFixed(0)} steps/s\n`);
+          await drain(target, 300_000);
+        }
+        if (phases.has('fanout')) {
+          row.fanout = await fanoutPhase(target, provider, fanoutItems);
+          process.stdout.write(`  fan-out ${row.fanout.totalSeconds.toFixed(1)} s\n`);
+        }
+        rows.push(row);
       } finally {
         for (const worker of workerProcesses) await worker.stop();
         await server.stop();
@@ -438,52 +455,66 @@ function printTables(rows) {
   table(
     'App Events accepted (each stored with its execution before the 201), autocannon',
     ['configuration', 'events/s', 'p50 ms', 'p99 ms', 'events', 'non-2xx/errors'],
-    rows.map((r) => [
-      r.label,
-      r.accept.eventsPerSecond.toFixed(0),
-      r.accept.p50,
-      r.accept.p99,
-      r.accept.total,
-      r.accept.bad,
-    ]),
+    rows
+      .filter((r) => r.accept)
+      .map((r) => [
+        r.label,
+        r.accept.eventsPerSecond.toFixed(0),
+        r.accept.p50,
+        r.accept.p99,
+        r.accept.total,
+        r.accept.bad,
+      ]),
   );
   table(
     'event sent → first step at the provider, at a fixed rate',
     ['configuration', 'events', 'rate/s', 'p50 ms', 'p99 ms', 'max ms', 'refused'],
-    rows.map((r) => [
-      r.label,
-      r.latency.events,
-      r.latency.achievedRate.toFixed(0),
-      r.latency.p50.toFixed(1),
-      r.latency.p99.toFixed(1),
-      r.latency.max.toFixed(1),
-      r.latency.refused,
-    ]),
+    rows
+      .filter((r) => r.latency)
+      .map((r) => [
+        r.label,
+        r.latency.events,
+        r.latency.achievedRate.toFixed(0),
+        r.latency.p50.toFixed(1),
+        r.latency.p99.toFixed(1),
+        r.latency.max.toFixed(1),
+        r.latency.refused,
+      ]),
   );
   table(
     `steps completed per second (${STEPS_PER_EXECUTION} provider calls per execution; first event → last step)`,
     ['configuration', 'steps', 'steps/s', 'seconds', 'events sent in s'],
-    rows.map((r) => [
-      r.label,
-      r.steps.steps,
-      r.steps.stepsPerSecond.toFixed(0),
-      r.steps.totalSeconds.toFixed(1),
-      r.steps.sendSeconds.toFixed(1),
-    ]),
+    rows
+      .filter((r) => r.steps)
+      .map((r) => [
+        r.label,
+        r.steps.steps,
+        r.steps.stepsPerSecond.toFixed(0),
+        r.steps.totalSeconds.toFixed(1),
+        r.steps.sendSeconds.toFixed(1),
+      ]),
   );
   table(
     'fan-out: one execution, one provider call per item, 50 at a time',
     ['configuration', 'items', 'last item s', 'finished s', 'items/s', 'status'],
-    rows.map((r) => [
-      r.label,
-      r.fanout.items,
-      r.fanout.itemsSeconds.toFixed(1),
-      r.fanout.totalSeconds.toFixed(1),
-      r.fanout.itemsPerSecond.toFixed(0),
-      r.fanout.status,
-    ]),
+    rows
+      .filter((r) => r.fanout)
+      .map((r) => [
+        r.label,
+        r.fanout.items,
+        r.fanout.itemsSeconds.toFixed(1),
+        r.fanout.totalSeconds.toFixed(1),
+        r.fanout.itemsPerSecond.toFixed(0),
+        r.fanout.status,
+      ]),
   );
   console.log();
+}
+
+/** BENCH_CPU_PROFILE_DIR=<dir>: the server processes write V8 CPU profiles there on exit. */
+function cpuProfile() {
+  const dir = process.env.BENCH_CPU_PROFILE_DIR;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
 }
 
 function percentile(sorted, p) {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, test } from 'vitest';
-import { recordAppEvent } from './appEvents';
+import { createAppEventRecorder, recordAppEvent } from './appEvents';
 import { upsertConnectedUser } from './connectedUsers';
 import {
   claimExecutions,
@@ -166,5 +166,76 @@ describe('executions', () => {
     expect(unkeyed.every((r) => r.created)).toBe(true);
     const all = await listExecutions(db, project.id, { limit: 10 });
     expect(all).toHaveLength(2);
+  });
+});
+
+describe('App Event group commit (createAppEventRecorder)', () => {
+  test('concurrent events share transactions; each answer is its own; a bad event fails alone', async () => {
+    const { db, project, user, newExecution } = await fixture();
+    const recorder = createAppEventRecorder(db, { maxBatch: 10 });
+    const event = (key: string | null) => ({
+      id: randomUUID(),
+      projectId: project.id,
+      connectedUserId: user.id,
+      name: 'Contact Created',
+      payload: { n: key },
+      idempotencyKey: key,
+    });
+    // Transactions opened: a batch writes many events in one.
+    let transactions = 0;
+    const counted = new Proxy(db, {
+      get(target, property) {
+        if (property === 'transaction')
+          return () => {
+            transactions += 1;
+            return target.transaction();
+          };
+        const value = Reflect.get(target, property);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const grouped = createAppEventRecorder(counted, { maxBatch: 10 });
+    const many = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => grouped.record(event(`g${i}`), [newExecution()])),
+    );
+    expect(many.every((r) => r.created && r.executionIds.length === 1)).toBe(true);
+    expect(new Set(many.flatMap((r) => r.executionIds)).size).toBe(30);
+    // The first is written alone, the rest while it commits: far fewer transactions than events.
+    expect(transactions).toBeLessThan(30);
+    expect(transactions).toBeGreaterThanOrEqual(3);
+
+    // In one batch: a repeated key answers the first event's executions; a broken execution (no
+    // such workflow version) fails only its own event, which leaves nothing behind.
+    const broken = { ...newExecution(), workflowVersionId: randomUUID() };
+    const first = event('dup');
+    const results = await Promise.allSettled([
+      recorder.record(event('warm-up'), []),
+      recorder.record(first, [newExecution()]),
+      recorder.record(event('dup'), [newExecution()]),
+      recorder.record(event('bad'), [broken]),
+      recorder.record(event(null), [newExecution()]),
+    ]);
+    expect(results.map((r) => r.status)).toEqual([
+      'fulfilled',
+      'fulfilled',
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+    ]);
+    const [, dupFirst, dupSecond] = results.map((r) => (r.status === 'fulfilled' ? r.value : undefined));
+    expect(dupFirst).toMatchObject({ eventId: first.id, created: true });
+    expect(dupSecond).toMatchObject({
+      eventId: first.id,
+      created: false,
+      executionIds: dupFirst?.executionIds,
+    });
+    const badEvents = await db
+      .selectFrom('appEvents')
+      .select('id')
+      .where('idempotencyKey', '=', 'bad')
+      .execute();
+    expect(badEvents).toEqual([]);
+    const all = await listExecutions(db, project.id, { limit: 100 });
+    expect(all).toHaveLength(30 + 2);
   });
 });

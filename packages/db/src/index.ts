@@ -22,6 +22,7 @@ export * from './sandboxTokens';
 export type * from './schema';
 export * from './sealedValues';
 export * from './signingKeys';
+export * from './triggerContext';
 export * from './userAccount';
 export * from './webhookDeliveries';
 export * from './webhookDestinations';

@@ -7,6 +7,7 @@ import {
   triggerAppEventResponseSchema,
 } from '@switchboard/contracts';
 import {
+  createAppEventRecorder,
   type Database,
   type Execution,
   findExecution,
@@ -14,10 +15,10 @@ import {
   findWorkflow,
   insertExecution,
   type JsonObject,
-  listLatestWorkflowVersions,
-  listWorkflows,
+  listAppEventTargets,
+  listTriggerCredentials,
   type NewExecution,
-  recordAppEvent,
+  type TriggerCredential,
 } from '@switchboard/db';
 import type { ExecutionState, JsonValue } from '@switchboard/engine';
 import type { FastifyReply } from 'fastify';
@@ -27,7 +28,7 @@ import { z } from 'zod';
 import type { ConnectedUserResolver } from '../auth/connectedUserResolver';
 import { headerValue } from '../sdk/selectCredential';
 import type { ExecutionWatch } from '../workflows/executionWatch';
-import { prepareExecution } from '../workflows/prepareExecution';
+import { buildExecution, prepareExecution } from '../workflows/prepareExecution';
 
 export interface WorkflowTriggerRouteDeps {
   db: Kysely<Database>;
@@ -55,6 +56,8 @@ const framingHeaders = new Set(['content-length', 'transfer-encoding', 'connecti
  */
 export function workflowTriggerRoutes(deps: WorkflowTriggerRouteDeps): FastifyPluginAsyncZod {
   const { db } = deps;
+  // Group commit: concurrent App Events share transactions (each answer still waits for its commit).
+  const appEvents = createAppEventRecorder(db);
   return async (app) => {
     app.post(
       '/v2/projects/:projectId/sdk/events/trigger',
@@ -86,20 +89,31 @@ export function workflowTriggerRoutes(deps: WorkflowTriggerRouteDeps): FastifyPl
           credentialId: headerValue(request.headers['x-paragon-credential']),
           configurationId: headerValue(request.headers['x-paragon-configuration-id']),
         };
-        const [versions, workflows] = await Promise.all([
-          listLatestWorkflowVersions(db, user.projectId),
-          listWorkflows(db, user.projectId),
-        ]);
+        // Two reads in all: the target workflows (with integration and user metadata), then the
+        // user's credentials of each of their integrations.
+        const targets = await listAppEventTargets(db, {
+          projectId: user.projectId,
+          connectedUserId: user.id,
+          event: name,
+        });
+        const credentialsOf = new Map<string, Promise<TriggerCredential[]>>();
         const executions: NewExecution[] = [];
-        for (const version of versions) {
-          const trigger = version.definition.trigger as { type?: string; event?: string } | undefined;
-          if (trigger?.type !== 'appEvent' || trigger.event !== name) continue;
-          const workflow = workflows.find((w) => w.id === version.workflowId);
-          if (!workflow) continue;
-          const prepared = await prepareExecution(db, {
+        for (const version of targets) {
+          if (!version.integrationActive) {
+            request.log.debug({ workflowId: version.workflowId }, 'app event skipped: integration inactive');
+            continue;
+          }
+          let credentials = credentialsOf.get(version.integrationId);
+          if (!credentials) {
+            credentials = listTriggerCredentials(db, user.id, version.integrationId);
+            credentialsOf.set(version.integrationId, credentials);
+          }
+          const prepared = buildExecution({
             user,
             version,
-            integrationId: workflow.integrationId,
+            integration: { type: version.integrationType },
+            credentials: await credentials,
+            userMeta: version.userMeta,
             triggerKind: 'appEvent',
             trigger: payload as JsonValue,
             selection,
@@ -111,8 +125,7 @@ export function workflowTriggerRoutes(deps: WorkflowTriggerRouteDeps): FastifyPl
               'app event skipped',
             );
         }
-        const recorded = await recordAppEvent(
-          db,
+        const recorded = await appEvents.record(
           {
             id: randomUUID(),
             projectId: user.projectId,

@@ -7,9 +7,7 @@ import { defaultConfigurationOf, presentConfiguration, presentCredential } from 
  * The current credential of an integration: the newest VALID one, else the newest of any status.
  * `credentials` arrive oldest first.
  */
-export function currentCredentialOf(
-  credentials: CredentialWithConfigurations[],
-): CredentialWithConfigurations | undefined {
+export function currentCredentialOf<C extends { status: string }>(credentials: C[]): C | undefined {
   const newestFirst = [...credentials].reverse();
   return newestFirst.find((c) => c.status === 'VALID') ?? newestFirst[0];
 }

@@ -5,14 +5,14 @@ import {
   findConnectedUser,
   findIntegration,
   type JsonObject,
-  listUserCredentials,
+  listTriggerCredentials,
   type NewExecution,
+  type TriggerCredential,
   type WorkflowVersion,
 } from '@switchboard/db';
 import { createExecutionState, type JsonValue } from '@switchboard/engine';
 import type { Kysely } from 'kysely';
 import type { ConnectedUserRef } from '../auth/connectedUserResolver';
-import { defaultConfigurationOf } from '../sdk/presentCredential';
 import { currentCredentialOf } from '../sdk/presentUserState';
 
 /** Which credential/configuration the caller picked (`X-Paragon-Credential`, `X-Paragon-Configuration-Id`). */
@@ -31,25 +31,51 @@ export type Preparation = { ok: true; execution: NewExecution } | { ok: false; r
  */
 export async function prepareExecution(
   db: Kysely<Database>,
-  input: {
-    user: ConnectedUserRef;
-    version: WorkflowVersion;
-    integrationId: string;
-    triggerKind: ExecutionTriggerKind;
-    trigger: JsonValue;
-    selection: CredentialSelection;
-    /**
-     * Whether the workflow must be enabled in the configuration (default true). Integration Enabled
-     * workflows run on install without being enabled (Paragon hides them from the Connect Portal).
-     */
-    requireEnabled?: boolean;
-  },
+  input: PrepareInput & { integrationId: string },
 ): Promise<Preparation> {
-  const { user, version, selection } = input;
-  const integration = await findIntegration(db, user.projectId, input.integrationId);
+  const { user } = input;
+  const [integration, connectedUser] = await Promise.all([
+    findIntegration(db, user.projectId, input.integrationId),
+    findConnectedUser(db, user.id),
+  ]);
   if (!integration?.isActive)
     return { ok: false, reason: "the workflow's integration is not active in this project" };
-  const credentials = await listUserCredentials(db, user.id, { integrationId: integration.id });
+  const credentials = await listTriggerCredentials(db, user.id, integration.id);
+  return buildExecution({
+    ...input,
+    integration: { type: integration.type },
+    credentials,
+    userMeta: connectedUser?.meta ?? {},
+  });
+}
+
+export interface PrepareInput {
+  user: ConnectedUserRef;
+  version: WorkflowVersion;
+  triggerKind: ExecutionTriggerKind;
+  trigger: JsonValue;
+  selection: CredentialSelection;
+  /**
+   * Whether the workflow must be enabled in the configuration (default true). Integration Enabled
+   * workflows run on install without being enabled (Paragon hides them from the Connect Portal).
+   */
+  requireEnabled?: boolean;
+}
+
+/**
+ * prepareExecution from what was read already (an App Event reads its targets, their integration and
+ * the user's metadata in one statement): decides, and builds the execution. Pure.
+ */
+export function buildExecution(
+  input: PrepareInput & {
+    /** An active integration (callers check `isActive`). */
+    integration: { type: string };
+    /** The user's credentials of that integration, oldest first. */
+    credentials: TriggerCredential[];
+    userMeta: JsonObject;
+  },
+): Preparation {
+  const { user, version, selection, integration, credentials } = input;
   const credential = selection.credentialId
     ? credentials.find((c) => c.id === selection.credentialId)
     : currentCredentialOf(credentials);
@@ -69,7 +95,7 @@ export async function prepareExecution(
   }
   const configuration = selection.configurationId
     ? credential.configurations.find((c) => c.id === selection.configurationId)
-    : defaultConfigurationOf(credential);
+    : (credential.configurations.find((c) => c.isDefault) ?? credential.configurations[0]);
   if (!configuration) {
     return {
       ok: false,
@@ -80,13 +106,12 @@ export async function prepareExecution(
   if (input.requireEnabled !== false && setting?.enabled !== true) {
     return { ok: false, reason: `workflow ${version.workflowId} is not enabled for this user` };
   }
-  const connectedUser = await findConnectedUser(db, user.id);
   const id = randomUUID();
   const state = createExecutionState({
     executionId: id,
     trigger: input.trigger,
     settings: { ...configuration.sharedSettings, ...(setting?.settings ?? {}) },
-    user: { id: user.externalId, meta: connectedUser?.meta ?? {} },
+    user: { id: user.externalId, meta: input.userMeta },
     now: new Date(),
   });
   return {
