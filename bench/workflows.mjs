@@ -52,6 +52,8 @@ async function startProvider(apiKey) {
       for (const waiter of waiters) waiter();
     });
   });
+  // Like a provider behind a load balancer: idle keep-alive connections stay open a minute.
+  server.keepAliveTimeout = 65_000;
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${server.address().port}`,
@@ -150,7 +152,16 @@ const workflows = {
         type: 'fanout',
         items: '{{trigger.items}}',
         concurrency: 50,
-        steps: [{ id: 'item', type: 'integration', method: 'POST', path: '/item', body: { i: '{{index}}' } }],
+        steps: [
+          {
+            id: 'item',
+            type: 'integration',
+            method: 'POST',
+            path: '/item',
+            body: { i: '{{index}}' },
+            retries: 2,
+          },
+        ],
       },
     ],
   },
@@ -315,21 +326,27 @@ async function fanoutPhase(target, provider, items) {
   const { executionIds } = await sendEvent(target, 'bench.fanout', {
     items: Array.from({ length: items }, (_, i) => ({ i })),
   });
-  await provider.waitFor('/item', items, 900_000);
-  const lastItem = performance.now();
-  let execution;
+  // Task history's summary (the list, not the detail: that holds 10,000 step records) until it ends.
+  let lastItem;
+  let summary;
+  const deadline = Date.now() + 900_000;
   for (;;) {
-    execution = await target.admin(`/executions/${executionIds[0]}`);
-    if (execution.status === 'succeeded' || execution.status === 'failed') break;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    if (lastItem === undefined && provider.hits('/item') >= items) lastItem = performance.now();
+    const page = await target.admin(`/executions?workflowId=${target.ids.fanout}&limit=1`);
+    summary = page.executions.find((e) => e.id === executionIds[0]);
+    if (summary?.status === 'succeeded' || summary?.status === 'failed') break;
+    if (Date.now() > deadline) throw new Error(`fan-out still ${summary?.status} after 900 s`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
   }
   const finished = performance.now();
+  if (summary.status === 'failed') console.log(`  fan-out failed: ${JSON.stringify(summary.error)}`);
+  lastItem ??= finished;
   return {
     items,
-    status: execution.status,
+    status: summary.status,
     itemsSeconds: (lastItem - start) / 1000,
     totalSeconds: (finished - start) / 1000,
-    itemsPerSecond: items / ((lastItem - start) / 1000),
+    itemsPerSecond: provider.hits('/item') / ((lastItem - start) / 1000),
   };
 }
 

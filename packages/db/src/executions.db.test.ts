@@ -239,3 +239,59 @@ describe('App Event group commit (createAppEventRecorder)', () => {
     expect(all).toHaveLength(30 + 2);
   });
 });
+
+describe('step records (execution_steps)', () => {
+  test('a save writes only the changed records, only under the lease; readers get the whole state', async () => {
+    const { db, project, newExecution } = await fixture();
+    const execution = newExecution();
+    await insertExecution(db, execution);
+    const [claimed] = await claimExecutions(db, 'w1', 10_000, 1);
+    expect(claimed?.id).toBe(execution.id);
+    // A state saved before step records had their own table keeps them in the state itself.
+    expect(claimed?.state.steps).toEqual({ find_contact: { first_name: 'x' } });
+    const base = { id: execution.id, owner: 'w1', leaseMs: 10_000, wakeAt: null, finishedAt: null };
+    const record = (status: string) => ({ stepId: 'a', status, attempt: 1 });
+    // Every record when no change set is given.
+    expect(
+      await saveExecutionState(db, {
+        ...base,
+        state: { status: 'running', steps: { a: record('running'), b: record('running') } },
+        status: 'running',
+        release: false,
+      }),
+    ).toBe(true);
+    // Only `b` changed: `a` is not rewritten (its stored row keeps what it had).
+    expect(
+      await saveExecutionState(db, {
+        ...base,
+        state: { status: 'running', steps: { a: record('IGNORED'), b: record('succeeded') } },
+        changedSteps: { b: record('succeeded') },
+        status: 'running',
+        release: false,
+      }),
+    ).toBe(true);
+    // Another owner: nothing at all is written.
+    expect(
+      await saveExecutionState(db, {
+        ...base,
+        owner: 'w2',
+        state: { status: 'failed', steps: {} },
+        changedSteps: { b: record('failed'), c: record('running') },
+        status: 'failed',
+        release: true,
+      }),
+    ).toBe(false);
+    const found = await findExecution(db, project.id, execution.id);
+    expect(found?.status).toBe('running');
+    expect(found?.state.steps).toEqual({ a: record('running'), b: record('succeeded') });
+    const rows = await db
+      .selectFrom('executionSteps')
+      .select('key')
+      .where('executionId', '=', execution.id)
+      .execute();
+    expect(rows.map((r) => r.key).sort()).toEqual(['a', 'b']);
+    // Deleted with their execution.
+    await db.deleteFrom('executions').where('id', '=', execution.id).execute();
+    expect(await db.selectFrom('executionSteps').selectAll().execute()).toEqual([]);
+  });
+});

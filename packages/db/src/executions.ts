@@ -53,7 +53,7 @@ export async function claimExecutions(
   leaseMs: number,
   limit: number,
 ): Promise<Execution[]> {
-  return db
+  const claimed = await db
     .updateTable('executions')
     .set({
       leaseOwner: owner,
@@ -76,6 +76,42 @@ export async function claimExecutions(
     )
     .returningAll()
     .execute();
+  return withStepRecords(db, claimed);
+}
+
+/*
+ * Step records live in execution_steps (migration 0009), one row per step instance, so a save writes
+ * only what changed. Readers get the whole ExecutionState back: the state column (older executions
+ * may still hold their steps there) merged with the rows.
+ */
+
+/** `executions` with their step records merged into `state.steps`. */
+export async function withStepRecords(db: Kysely<Database>, executions: Execution[]): Promise<Execution[]> {
+  if (executions.length === 0) return executions;
+  const rows = await db
+    .selectFrom('executionSteps')
+    .select(['executionId', 'key', 'record'])
+    .where(
+      'executionId',
+      'in',
+      executions.map((e) => e.id),
+    )
+    .execute();
+  const byExecution = new Map<string, Record<string, JsonObject>>();
+  for (const row of rows) {
+    let steps = byExecution.get(row.executionId);
+    if (!steps) {
+      steps = {};
+      byExecution.set(row.executionId, steps);
+    }
+    steps[row.key] = row.record;
+  }
+  return executions.map((execution) => {
+    const steps = byExecution.get(execution.id);
+    if (!steps) return execution;
+    const stored = (execution.state.steps ?? {}) as Record<string, JsonObject>;
+    return { ...execution, state: { ...execution.state, steps: { ...stored, ...steps } } };
+  });
 }
 
 /** Extends the lease while `owner` holds it; false when it was lost. */
@@ -98,7 +134,9 @@ export async function renewExecutionLease(
  * Saves an execution's state, only while `owner` holds its lease (false: another worker took it over,
  * nothing written). `release` lets go of the lease (the execution finished or waits for `wakeAt`, or
  * its worker is stopping: then it is still `running` and other workers are told); otherwise the lease
- * is extended.
+ * is extended. Step records go to execution_steps: `changedSteps` (the records that changed since the
+ * last save), or every record in `state.steps` when it is not given. One statement: the records are
+ * written only if the lease check let the state through.
  */
 export async function saveExecutionState(
   db: Kysely<Database>,
@@ -107,28 +145,35 @@ export async function saveExecutionState(
     owner: string;
     leaseMs: number;
     state: JsonObject;
+    /** The step records that changed since the last save, by key (default: all of `state.steps`). */
+    changedSteps?: Record<string, JsonObject>;
     status: ExecutionRowStatus;
     wakeAt: Date | null;
     finishedAt: Date | null;
     release: boolean;
   },
 ): Promise<boolean> {
-  const result = await db
-    .updateTable('executions')
-    .set({
-      state: JSON.stringify(input.state),
-      status: input.status,
-      wakeAt: input.wakeAt,
-      finishedAt: input.finishedAt,
-      updatedAt: sql`now()`,
-      ...(input.release
-        ? { leaseOwner: null, leaseUntil: null }
-        : { leaseUntil: sql<Date>`now() + ${`${input.leaseMs} milliseconds`}::interval` }),
-    })
-    .where('id', '=', input.id)
-    .where('leaseOwner', '=', input.owner)
-    .executeTakeFirst();
-  const saved = result.numUpdatedRows > 0n;
+  const { steps, ...rest } = input.state as JsonObject & { steps?: Record<string, JsonObject> };
+  const changed = input.changedSteps ?? steps ?? {};
+  const lease = input.release
+    ? sql`lease_owner = null, lease_until = null`
+    : sql`lease_until = now() + ${`${input.leaseMs} milliseconds`}::interval`;
+  const result = await sql<{ saved: number }>`
+    with saved as (
+      update executions
+      set state = ${JSON.stringify({ ...rest, steps: {} })}::jsonb, status = ${input.status},
+          wake_at = ${input.wakeAt}, finished_at = ${input.finishedAt}, updated_at = now(), ${lease}
+      where id = ${input.id} and lease_owner = ${input.owner}
+      returning id
+    ), written as (
+      insert into execution_steps (execution_id, key, record)
+      select ${input.id}::uuid, changed.key, changed.value
+      from jsonb_each(${JSON.stringify(changed)}::jsonb) as changed
+      where exists (select 1 from saved)
+      on conflict (execution_id, key) do update set record = excluded.record
+    )
+    select count(*)::int as saved from saved`.execute(db);
+  const saved = Number(result.rows[0]?.saved ?? 0) > 0;
   // Let go while still runnable (a stopping worker): another worker may take it at once.
   if (saved && input.release && input.status === 'running') await notifyExecutionsQueued(db);
   return saved;
@@ -170,7 +215,8 @@ export async function findExecution(
     .where('projectId', '=', projectId)
     .where('id', '=', id)
     .executeTakeFirst();
-  return row;
+  if (!row) return undefined;
+  return (await withStepRecords(db, [row]))[0];
 }
 
 export interface ExecutionFilter {

@@ -7,6 +7,7 @@ import * as workflows from './migrations/0005_workflows';
 import * as monitoring from './migrations/0006_monitoring';
 import * as schedules from './migrations/0007_schedules';
 import * as deploys from './migrations/0008_deploys';
+import * as executionSteps from './migrations/0009_execution_steps';
 
 /** Every migration, in order. Add new ones here; names sort lexically. */
 const migrations: Record<string, Migration> = {
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '0006_monitoring': monitoring,
   '0007_schedules': schedules,
   '0008_deploys': deploys,
+  '0009_execution_steps': executionSteps,
 };
 
 /** The names of every migration, in the order they run. */

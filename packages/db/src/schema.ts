@@ -306,6 +306,13 @@ export interface ExecutionTable {
   replayOf: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
+/** One step record of an execution (ExecutionState.steps[key]); see migration 0009. */
+export interface ExecutionStepTable {
+  executionId: string;
+  key: string;
+  record: Json<JsonObject>;
+}
+
 /** One enabled (Schedule workflow, credential configuration) and its next scheduled instant. */
 export interface WorkflowScheduleTable {
   workflowId: string;
@@ -334,6 +341,7 @@ export interface Database {
   workflowVersions: WorkflowVersionTable;
   appEvents: AppEventTable;
   executions: ExecutionTable;
+  executionSteps: ExecutionStepTable;
   workflowSchedules: WorkflowScheduleTable;
   instanceSettings: InstanceSettingTable;
   credentialSecrets: CredentialSecretTable;

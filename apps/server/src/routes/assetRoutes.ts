@@ -7,6 +7,7 @@ import {
   findConnectedUserByExternalId,
   findWorkflowVersion,
   listExecutions,
+  withStepRecords,
 } from '@switchboard/db';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
@@ -172,7 +173,10 @@ export function assetRoutes(deps: AssetRouteDeps): FastifyPluginAsyncZod {
         const { userId, limit } = request.query;
         const user = await findConnectedUserByExternalId(deps.db, demo.projectId, userId);
         if (!user) return { executions: [] };
-        const rows = await listExecutions(deps.db, demo.projectId, { connectedUserId: user.id, limit });
+        const rows = await withStepRecords(
+          deps.db,
+          await listExecutions(deps.db, demo.projectId, { connectedUserId: user.id, limit }),
+        );
         const executions = await Promise.all(
           rows.map(async (row) =>
             presentExecutionDetail(

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { IntegrationDefinitionInput } from '@switchboard/catalog';
-import { type Execution, openDatabase } from '@switchboard/db';
+import { type Execution, openDatabase, withStepRecords } from '@switchboard/db';
 import { createScratchDatabase } from '@switchboard/db/testing';
 import { type ExecutionState, executionStateSchema } from '@switchboard/engine';
 import { startRecordingServer } from '@switchboard/engine/testing/startRecordingServer';
@@ -325,7 +325,7 @@ describe('crash test (issue 5)', () => {
       );
       sampling = false;
       await sampler;
-      const rows = await db.selectFrom('executions').selectAll().execute();
+      const rows = await withStepRecords(db, await db.selectFrom('executions').selectAll().execute());
       assertDurable(rows, ids, upstream.arrivals, kills);
       expect(kills).toBe(KILLS);
       expect([...owners].filter((o) => workers.some((w) => w.owner === o)).length).toBeGreaterThanOrEqual(2);
@@ -378,7 +378,7 @@ describe('crash test (issue 5)', () => {
       // The server is gone: read its data directory directly.
       const { db, close } = await openDatabase({ kind: 'pglite', dataDir: dataDirPaths(dataDir).pglite });
       try {
-        const rows = await db.selectFrom('executions').selectAll().execute();
+        const rows = await withStepRecords(db, await db.selectFrom('executions').selectAll().execute());
         assertDurable(rows, ids, upstream.arrivals, kills);
         expect(kills).toBe(KILLS);
       } finally {

@@ -67,7 +67,7 @@ function onlySucceeded(before: ExecutionState, after: ExecutionState): boolean {
 
 /**
  * The durable executor's driver: claims runnable executions with a lease, drives each with the engine,
- * saving the state after every plan and every step result (only while it still holds the lease), and
+ * saving the state after every round of step results (only while it still holds the lease), and
  * releases it when the execution finishes or waits (a delay or a retry back-off: `wake_at`). Any number
  * of workers in any number of processes share one database; a dead worker's lease lapses and another
  * resumes from the last saved state, so completed steps never run again.
@@ -97,13 +97,30 @@ export function createWorkflowWorker(deps: WorkflowWorkerDeps): WorkflowWorker {
     return definition;
   }
 
-  async function save(execution: Execution, state: ExecutionState, release: boolean): Promise<boolean> {
+  /**
+   * Saves `state`; with `persisted` (the state last saved), only the step records that changed since
+   * (the engine copies a record only when it changes, so identity tells) — a fan-out's save writes
+   * the items that moved, not all of them.
+   */
+  async function save(
+    execution: Execution,
+    state: ExecutionState,
+    release: boolean,
+    persisted?: ExecutionState,
+  ): Promise<boolean> {
     const finished = state.status === 'succeeded' || state.status === 'failed';
+    let changedSteps: Record<string, JsonObject> | undefined;
+    if (persisted) {
+      changedSteps = {};
+      for (const [key, record] of Object.entries(state.steps))
+        if (persisted.steps[key] !== record) changedSteps[key] = record as unknown as JsonObject;
+    }
     const saved = await saveExecutionState(db, {
       id: execution.id,
       owner,
       leaseMs,
       state: state as unknown as JsonObject,
+      ...(changedSteps ? { changedSteps } : {}),
       status: rowStatusOf(state),
       wakeAt: state.status === 'waiting' && state.wakeAt ? new Date(state.wakeAt) : null,
       finishedAt: finished ? new Date(state.finishedAt ?? Date.now()) : null,
@@ -141,8 +158,13 @@ export function createWorkflowWorker(deps: WorkflowWorkerDeps): WorkflowWorker {
       );
     }, leaseMs / 3);
     let state: ExecutionState | undefined;
+    /** What the database holds now (the baseline of the next save's changed records). */
+    let persisted: ExecutionState | undefined;
     try {
       state = executionStateSchema.parse(execution.state);
+      // The first save writes every record: an execution saved before step records had their own
+      // table (migration 0009) still holds them in its state, which that save replaces.
+      persisted = { ...state, steps: {} };
       const definition = await definitionOf(execution.workflowVersionId);
       const final = await driveExecution({
         definition,
@@ -154,14 +176,18 @@ export function createWorkflowWorker(deps: WorkflowWorkerDeps): WorkflowWorker {
           // local entry calling this closing server — must not be recorded as failed); the next worker
           // runs that step again with the same idempotency key.
           if (stopped) {
-            if (state && onlySucceeded(state, next) && (await save(execution, next, true))) state = next;
+            if (state && onlySucceeded(state, next) && (await save(execution, next, true, persisted))) {
+              state = next;
+              persisted = next;
+            }
             throw new Stopping();
           }
           state = next;
-          if (lost || !(await save(execution, next, false))) throw new LeaseLost();
+          if (lost || !(await save(execution, next, false, persisted))) throw new LeaseLost();
+          persisted = next;
         },
       });
-      if (!(await save(execution, final, true))) throw new LeaseLost();
+      if (!(await save(execution, final, true, persisted))) throw new LeaseLost();
     } catch (error) {
       if (error instanceof LeaseLost) {
         logger.warn({ executionId: execution.id }, 'execution lease lost; another worker has it');
