@@ -62,6 +62,10 @@ export async function driveExecution(options: DriveExecutionOptions): Promise<Ex
     }
     if (finished.length === 0) await new Promise<void>((resolve) => (arrived = resolve));
     arrived = undefined;
+    // Other steps still under way: let the event loop deliver answers that have already arrived
+    // before recording (an embedded database's save runs on this thread, so answers pile up unread
+    // meanwhile), so they are recorded and saved together rather than one save each.
+    if (inFlight.size > finished.length) await new Promise<void>((resolve) => setImmediate(resolve));
     const batch = finished.splice(0);
     const reports: StepReport[] = [];
     for (const entry of batch) {
