@@ -72,7 +72,7 @@ export interface AppDeps {
     requestWaitMs?: number;
     pollMs?: number;
     leaseMs?: number;
-    /** Executions the in-process worker drives at once (default 8). */
+    /** Executions the in-process worker drives at once (default 32). */
     concurrency?: number;
     /** The first step retry's back-off (default 10 s, doubling per retry); tests shorten it. */
     retryBaseDelayMs?: number;

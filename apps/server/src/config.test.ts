@@ -19,18 +19,18 @@ describe('loadConfig', () => {
   test('worker tuning: defaults (8 at once, 30 s leases, 1 s polling), overrides, and clear refusals', () => {
     expect(loadConfig({})).toMatchObject({
       worker: true,
-      workerConcurrency: 8,
+      workerConcurrency: 32,
       workerLeaseSeconds: 30,
       workerPollMs: 1000,
     });
     expect(
       loadConfig({
         SWITCHBOARD_WORKER: '0',
-        SWITCHBOARD_WORKER_CONCURRENCY: '32',
+        SWITCHBOARD_WORKER_CONCURRENCY: '16',
         SWITCHBOARD_WORKER_LEASE_SECONDS: '5',
         SWITCHBOARD_WORKER_POLL_MS: '250',
       }),
-    ).toMatchObject({ worker: false, workerConcurrency: 32, workerLeaseSeconds: 5, workerPollMs: 250 });
+    ).toMatchObject({ worker: false, workerConcurrency: 16, workerLeaseSeconds: 5, workerPollMs: 250 });
     expect(() => loadConfig({ SWITCHBOARD_WORKER_CONCURRENCY: '0' })).toThrow(
       /SWITCHBOARD_WORKER_CONCURRENCY: /,
     );

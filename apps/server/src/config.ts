@@ -61,7 +61,7 @@ const envSchema = z.object({
     .int('must be a whole number')
     .min(1)
     .max(1000, 'at most 1000 executions at once per process')
-    .default(8),
+    .default(32),
   SWITCHBOARD_WORKER_LEASE_SECONDS: z.coerce
     .number()
     .int('must be a whole number of seconds')

@@ -36,7 +36,7 @@ export interface WorkflowWorkerDeps {
   leaseMs?: number;
   /** How often to look for work queued by other processes or whose wake-up time came. Default 1 s. */
   pollMs?: number;
-  /** Executions driven at once. Default 8. */
+  /** Executions driven at once. Default 32. */
   concurrency?: number;
 }
 
@@ -77,7 +77,7 @@ export function createWorkflowWorker(deps: WorkflowWorkerDeps): WorkflowWorker {
   const owner = deps.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const leaseMs = deps.leaseMs ?? 30_000;
   const pollMs = deps.pollMs ?? 1_000;
-  const concurrency = deps.concurrency ?? 8;
+  const concurrency = deps.concurrency ?? 32;
   const active = new Map<string, Promise<void>>();
   const definitions = new Map<string, WorkflowDefinition>();
   let stopped = true;
