@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const scripts = ['sdk-me.mjs', 'proxy.mjs', 'cold-start.mjs', 'portal.mjs'];
+const scripts = ['sdk-me.mjs', 'proxy.mjs', 'cold-start.mjs', 'portal.mjs', 'workflows.mjs'];
 let current;
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM']) {

@@ -4,22 +4,13 @@
 // When listening it prints exactly one line to stdout, `{"url": ..., "pid": ...}`; SIGTERM, SIGINT or
 // the loss of the parent's IPC channel (when spawned with one) shut it down gracefully (exit 0).
 // A start-up failure is printed to stderr (exit 1).
-import { defineIntegration, type IntegrationDefinitionInput } from '@switchboard/catalog';
 import { loadConfig } from '../config';
 import { startServer } from '../startServer';
-
-const EXTRA_DEFINITIONS_ENV = 'SWITCHBOARD_TEST_EXTRA_DEFINITIONS';
-
-function extraDefinitions(json: string | undefined) {
-  if (!json) return [];
-  const inputs = JSON.parse(json) as unknown;
-  if (!Array.isArray(inputs)) throw new Error(`${EXTRA_DEFINITIONS_ENV} must be a JSON array`);
-  return inputs.map((input) => defineIntegration(input as IntegrationDefinitionInput));
-}
+import { EXTRA_DEFINITIONS_ENV, extraDefinitionsFromEnv } from './extraDefinitionsFromEnv';
 
 try {
   const server = await startServer(loadConfig(process.env), {
-    extraDefinitions: extraDefinitions(process.env[EXTRA_DEFINITIONS_ENV]),
+    extraDefinitions: extraDefinitionsFromEnv(process.env[EXTRA_DEFINITIONS_ENV]),
   });
   let stopping = false;
   const stop = () => {

@@ -1,7 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import type { IntegrationDefinitionInput } from '@switchboard/catalog';
 import { bundleServerProcess } from './bundleServerProcess.mjs';
+import { spawnBundledChild } from './spawnBundledChild';
 
 export interface ServerProcess {
   /** Where the child listens, e.g. `http://127.0.0.1:41234`. */
@@ -16,7 +17,6 @@ export interface ServerProcess {
   output(): string;
 }
 
-const OUTPUT_TAIL_CHARS = 8_000;
 const STOP_GRACE_MS = 10_000;
 
 /**
@@ -33,64 +33,14 @@ export async function spawnServerProcess(options: {
   timeoutMs?: number;
 }): Promise<ServerProcess> {
   const entry = await serverProcessBundle();
-  const child = spawn(process.execPath, ['--enable-source-maps', entry.file], {
-    // A relative SWITCHBOARD_DATA_DIR never lands in the repository.
+  const { child, ready, exited, output } = await spawnBundledChild({
+    label: 'server process',
+    file: entry.file,
     cwd: entry.dir,
-    env: {
-      PATH: process.env.PATH ?? '',
-      ...options.env,
-      SWITCHBOARD_TEST_EXTRA_DEFINITIONS: JSON.stringify(options.extraDefinitions ?? []),
-    },
-    // The IPC channel is only a lifeline: when this process dies, the child sees 'disconnect' and stops.
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-  });
-  child.channel?.unref();
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-  const exited = new Promise<void>((resolve) => {
-    child.once('exit', () => {
-      process.off('exit', killOnExit);
-      resolve();
-    });
-  });
-
-  let output = '';
-  const record = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-OUTPUT_TAIL_CHARS);
-  };
-  child.stderr?.on('data', record);
-  const timeoutMs = options.timeoutMs ?? 60_000;
-
-  const ready = await new Promise<{ url: string; pid: number }>((resolve, reject) => {
-    let pending = '';
-    let settled = false;
-    const fail = (reason: string) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      reject(new Error(`server process ${reason}; its output:\n${output}`));
-    };
-    const timer = setTimeout(() => {
-      fail(`did not listen within ${timeoutMs} ms`);
-      child.kill('SIGKILL');
-    }, timeoutMs);
-    child.once('exit', (code, signal) => fail(`exited (${signal ?? `code ${code}`}) before listening`));
-    child.once('error', (error) => fail(`could not be spawned (${error.message})`));
-    child.stdout?.on('data', (chunk: Buffer) => {
-      record(chunk);
-      if (settled) return;
-      pending += chunk.toString();
-      const lines = pending.split('\n');
-      pending = lines.pop() ?? '';
-      for (const line of lines) {
-        const announced = readyLine(line);
-        if (!announced) continue;
-        settled = true;
-        clearTimeout(timer);
-        resolve(announced);
-        return;
-      }
-    });
+    env: options.env,
+    ...(options.extraDefinitions ? { extraDefinitions: options.extraDefinitions } : {}),
+    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+    readyLine,
   });
 
   return {
@@ -107,7 +57,7 @@ export async function spawnServerProcess(options: {
     kill(signal: NodeJS.Signals = 'SIGKILL') {
       child.kill(signal);
     },
-    output: () => output,
+    output,
   };
 }
 

@@ -1,5 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import type { IntegrationDefinitionInput } from '@switchboard/catalog';
+import { spawnBundledChild } from './spawnBundledChild';
 import { serverProcessBundle } from './spawnServerProcess';
 
 export interface WorkerProcess {
@@ -17,8 +18,6 @@ export interface WorkerProcess {
   output(): string;
 }
 
-const OUTPUT_TAIL_CHARS = 8_000;
-
 /**
  * Runs `switchboard worker` (startWorker with the config from `env`) as a child process, with
  * `extraDefinitions` appended to the catalog (give the server the same ones). The child gets only
@@ -32,62 +31,18 @@ export async function spawnWorkerProcess(options: {
   timeoutMs?: number;
 }): Promise<WorkerProcess> {
   const entry = await serverProcessBundle();
-  const child = spawn(process.execPath, ['--enable-source-maps', entry.workerFile], {
+  const { child, ready, exited, output } = await spawnBundledChild({
+    label: 'worker process',
+    file: entry.workerFile,
     cwd: entry.dir,
-    env: {
-      PATH: process.env.PATH ?? '',
-      ...options.env,
-      SWITCHBOARD_TEST_EXTRA_DEFINITIONS: JSON.stringify(options.extraDefinitions ?? []),
+    env: options.env,
+    ...(options.extraDefinitions ? { extraDefinitions: options.extraDefinitions } : {}),
+    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+    readyLine: (line) => {
+      if (!line.startsWith('{"worker"')) return undefined;
+      const value = JSON.parse(line) as { worker: string; pid: number };
+      return { owner: value.worker, pid: value.pid };
     },
-    // The IPC channel is only a lifeline: when this process dies, the child sees 'disconnect' and stops.
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-  });
-  child.channel?.unref();
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-  const exited = new Promise<void>((resolve) => {
-    child.once('exit', () => {
-      process.off('exit', killOnExit);
-      resolve();
-    });
-  });
-  let output = '';
-  const record = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-OUTPUT_TAIL_CHARS);
-  };
-  child.stderr?.on('data', record);
-  const timeoutMs = options.timeoutMs ?? 60_000;
-
-  const ready = await new Promise<{ owner: string; pid: number }>((resolve, reject) => {
-    let pending = '';
-    let settled = false;
-    const fail = (reason: string) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      reject(new Error(`worker process ${reason}; its output:\n${output}`));
-    };
-    const timer = setTimeout(() => {
-      fail(`did not start within ${timeoutMs} ms`);
-      child.kill('SIGKILL');
-    }, timeoutMs);
-    child.once('exit', (code, signal) => fail(`exited (${signal ?? `code ${code}`}) before running`));
-    child.once('error', (error) => fail(`could not be spawned (${error.message})`));
-    child.stdout?.on('data', (chunk: Buffer) => {
-      record(chunk);
-      if (settled) return;
-      pending += chunk.toString();
-      const lines = pending.split('\n');
-      pending = lines.pop() ?? '';
-      for (const line of lines) {
-        if (!line.startsWith('{"worker"')) continue;
-        const value = JSON.parse(line) as { worker: string; pid: number };
-        settled = true;
-        clearTimeout(timer);
-        resolve({ owner: value.worker, pid: value.pid });
-        return;
-      }
-    });
   });
 
   const gone = () => child.exitCode !== null || child.signalCode !== null;
@@ -108,6 +63,6 @@ export async function spawnWorkerProcess(options: {
       await exited;
     },
     exited,
-    output: () => output,
+    output,
   };
 }
