@@ -141,7 +141,7 @@ export function createAppEventRecorder(
             db,
             batch.map((pending) => pending.record),
           );
-          batch.forEach((pending, i) => pending.resolve(recorded[i] as RecordedAppEvent));
+          for (const [i, pending] of batch.entries()) pending.resolve(recorded[i] as RecordedAppEvent);
         } catch {
           for (const pending of batch) await writeAlone(pending);
         }
