@@ -6,6 +6,7 @@ import type {
   WorkflowSettingValue,
   WorkflowVersionRow,
 } from './schema';
+import { isLatestVersion } from './workflowVersions';
 
 /*
  * What starting an execution needs to read, in as few round trips as the hot path allows: an App Event
@@ -50,15 +51,7 @@ export async function listAppEventTargets(
     .where('workflowVersions.projectId', '=', input.projectId)
     .where(sql<string>`workflow_versions.definition->'trigger'->>'type'`, '=', 'appEvent')
     .where(sql<string>`workflow_versions.definition->'trigger'->>'event'`, '=', input.event)
-    .where(({ eb, ref, selectFrom }) =>
-      eb(
-        'workflowVersions.version',
-        '=',
-        selectFrom('workflowVersions as newer')
-          .select(sql<number>`max(newer.version)`.as('latest'))
-          .whereRef('newer.workflowId', '=', ref('workflowVersions.workflowId')),
-      ),
-    )
+    .where(isLatestVersion)
     .execute();
   return rows.map((row) => ({ ...row, userMeta: (row.userMeta ?? {}) as JsonObject }));
 }

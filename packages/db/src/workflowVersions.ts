@@ -37,6 +37,14 @@ export async function insertWorkflowVersion(
   });
 }
 
+/**
+ * Only rows of `workflow_versions` that are their workflow's newest version (its latest deploy). Used
+ * unaliased: the query must select from `workflow_versions` itself.
+ */
+export const isLatestVersion = sql<boolean>`workflow_versions.version = (
+  select max(newer.version) from workflow_versions newer where newer.workflow_id = workflow_versions.workflow_id
+)`;
+
 /** A workflow's versions, newest first. */
 export async function listWorkflowVersions(
   db: Kysely<Database>,
@@ -85,15 +93,7 @@ export async function listLatestWorkflowVersions(
     .selectFrom('workflowVersions')
     .selectAll('workflowVersions')
     .where('projectId', '=', projectId)
-    .where(({ eb, ref, selectFrom }) =>
-      eb(
-        'version',
-        '=',
-        selectFrom('workflowVersions as newer')
-          .select(sql<number>`max(newer.version)`.as('latest'))
-          .whereRef('newer.workflowId', '=', ref('workflowVersions.workflowId')),
-      ),
-    )
+    .where(isLatestVersion)
     .execute();
 }
 
@@ -107,14 +107,6 @@ export async function listLatestScheduleVersions(
     .selectAll('workflowVersions')
     .select('workflows.integrationId')
     .where(sql<string>`workflow_versions.definition -> 'trigger' ->> 'type'`, '=', 'schedule')
-    .where(({ eb, ref, selectFrom }) =>
-      eb(
-        'workflowVersions.version',
-        '=',
-        selectFrom('workflowVersions as newer')
-          .select(sql<number>`max(newer.version)`.as('latest'))
-          .whereRef('newer.workflowId', '=', ref('workflowVersions.workflowId')),
-      ),
-    )
+    .where(isLatestVersion)
     .execute();
 }
