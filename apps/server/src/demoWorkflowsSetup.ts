@@ -1,8 +1,10 @@
 import {
+  canonicalJson,
   type Database,
   findIntegrationByType,
   findWorkflow,
   getInstanceSetting,
+  type JsonObject,
   listWorkflowVersions,
   setInstanceSettingOnce,
 } from '@switchboard/db';
@@ -116,23 +118,8 @@ async function deployIfChanged(
   definition: unknown,
 ): Promise<void> {
   // What deployWorkflowVersion stores: the validated definition with the workflow's id.
-  const wanted = canonicalJson({ ...validateWorkflow(definition), id: workflowId });
+  const wanted = canonicalJson({ ...validateWorkflow(definition), id: workflowId } as JsonObject);
   const versions = await listWorkflowVersions(db, workflowId);
   if (versions.some((version) => canonicalJson(version.definition) === wanted)) return;
   await deployWorkflowVersion(db, projectId, workflowId, definition);
-}
-
-/** JSON with object keys sorted (jsonb does not keep key order) and undefined values dropped. */
-function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(JSON.parse(JSON.stringify(value))));
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(
-    Object.keys(value)
-      .sort()
-      .map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]),
-  );
 }

@@ -1,8 +1,9 @@
-import { type IntegrationDefinition, listIntegrationDefinitions } from '@switchboard/catalog';
+import type { IntegrationDefinition } from '@switchboard/catalog';
 import { openDatabase } from '@switchboard/db';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { buildApp } from './buildApp';
+import { catalogDefinitions } from './catalogDefinitions';
 import { closeGracefully } from './closeGracefully';
 import type { Config } from './config';
 import { createCatalogView } from './createCatalogView';
@@ -59,11 +60,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
         ? { kind: 'postgres', url: config.databaseUrl }
         : { kind: 'pglite', dataDir: paths.pglite },
     );
-    // Local entries (the sandbox) are served by this server in development mode only.
-    const definitions = [
-      ...listIntegrationDefinitions().filter((d) => config.development || !d.local),
-      ...(options.extraDefinitions ?? []),
-    ];
+    const definitions = catalogDefinitions(config.development, options.extraDefinitions);
     const catalog = createCatalogView(definitions);
     const adminKey = readOrCreateAdminKey(config.dataDir, config.adminKey);
     const keyring = loadKeyring(config);

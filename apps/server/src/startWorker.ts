@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
-import { type IntegrationDefinition, listIntegrationDefinitions } from '@switchboard/catalog';
+import type { IntegrationDefinition } from '@switchboard/catalog';
 import { openDatabase } from '@switchboard/db';
 import pino from 'pino';
+import { catalogDefinitions } from './catalogDefinitions';
 import { type Config, ConfigError } from './config';
 import { createCatalogView } from './createCatalogView';
 import { startRefreshSweep } from './credentials/refreshSweep';
@@ -59,10 +60,7 @@ export async function startWorker(config: Config, options: StartWorkerOptions = 
     throw new ConfigError(`could not open the database at DATABASE_URL (${reason})`);
   });
   const { db } = database;
-  const definitions = [
-    ...listIntegrationDefinitions().filter((d) => config.development || !d.local),
-    ...(options.extraDefinitions ?? []),
-  ];
+  const definitions = catalogDefinitions(config.development, options.extraDefinitions);
   const definitionOf = (type: string) => definitions.find((d) => d.type === type);
   // Local catalog entries' templates name the server's origin; without a listener, this is the
   // server's public URL, or where a server with this configuration listens.

@@ -204,19 +204,32 @@ export async function releaseAllExecutionLeases(db: Kysely<Database>): Promise<n
   return Number(result.numUpdatedRows);
 }
 
+/** One execution with its whole state, step records included (task history's detail). */
 export async function findExecution(
   db: Kysely<Database>,
   projectId: string,
   id: string,
 ): Promise<Execution | undefined> {
-  const row = await db
+  const row = await findExecutionRow(db, projectId, id);
+  if (!row) return undefined;
+  return (await withStepRecords(db, [row]))[0];
+}
+
+/**
+ * One execution's row without its step records: status, context, response and error, for callers
+ * that need no step (a waiting Request trigger looks every 250 ms; a replay copies the context).
+ */
+export async function findExecutionRow(
+  db: Kysely<Database>,
+  projectId: string,
+  id: string,
+): Promise<Execution | undefined> {
+  return db
     .selectFrom('executions')
     .selectAll('executions')
     .where('projectId', '=', projectId)
     .where('id', '=', id)
     .executeTakeFirst();
-  if (!row) return undefined;
-  return (await withStepRecords(db, [row]))[0];
 }
 
 export interface ExecutionFilter {

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, JsonObject, JsonValue, WorkflowRow } from './schema';
-import type { WorkflowVersion } from './workflowVersions';
+import { findLatestWorkflowVersion, type WorkflowVersion } from './workflowVersions';
 
 /** A project's workflow deployed under `deployKey` (what a deploy matches by when there is no id). */
 export async function findWorkflowByDeployKey(
@@ -47,8 +47,11 @@ class DryRunRollback extends Error {
   }
 }
 
-/** JSON with object keys sorted (jsonb does not keep the order they were written in). */
-function canonicalJson(value: JsonValue | undefined): string {
+/**
+ * JSON with object keys sorted and undefined members left out: two definitions are the same deploy
+ * when these agree (jsonb does not keep the order keys were written in).
+ */
+export function canonicalJson(value: JsonValue | undefined): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const keys = Object.keys(value)
@@ -102,13 +105,7 @@ export async function applyWorkflowDeploy(
           outcome = 'newVersion';
         }
         const definition: JsonObject = { ...item.definition, id };
-        const latest = await trx
-          .selectFrom('workflowVersions')
-          .selectAll('workflowVersions')
-          .where('workflowId', '=', id)
-          .orderBy('version', 'desc')
-          .limit(1)
-          .executeTakeFirst();
+        const latest = await findLatestWorkflowVersion(trx, id);
         if (latest && canonicalJson(latest.definition) === canonicalJson(definition)) {
           results.push({ workflowId: id, outcome: 'unchanged', version: latest });
           continue;

@@ -10,7 +10,7 @@ import {
   createAppEventRecorder,
   type Database,
   type Execution,
-  findExecution,
+  findExecutionRow,
   findLatestWorkflowVersion,
   findWorkflow,
   insertExecution,
@@ -227,7 +227,7 @@ export function workflowTriggerRoutes(deps: WorkflowTriggerRouteDeps): FastifyPl
         }
         const deadline = submitted.getTime() + deps.requestWaitMs;
         for (;;) {
-          const execution = await findExecution(db, projectId, executionId);
+          const execution = await findExecutionRow(db, projectId, executionId);
           if (execution) {
             const answered = answer(reply, execution, pending);
             if (answered) return answered;

@@ -1,11 +1,15 @@
 import {
   type Database,
   type ExecutionNoticeListener,
-  externalIdsOf,
   listenForQueuedExecutions,
   releaseAllExecutionLeases,
 } from '@switchboard/db';
-import { createFunctionRunner, type RunFunction, type StepDeps } from '@switchboard/engine';
+import {
+  createFunctionRunner,
+  type ExecutionState,
+  type RunFunction,
+  type StepDeps,
+} from '@switchboard/engine';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { ProxyAnswer, ProxyRequest } from '../proxy/createProxyCall';
@@ -75,14 +79,10 @@ export function createWorkflowRuntime(deps: WorkflowRuntimeDeps): WorkflowRuntim
   if (deps.worker) {
     const runFunction = deps.runFunction ?? createFunctionRunner();
     const retryBaseDelayMs = deps.worker.retryBaseDelayMs;
-    const stepDepsFor = async (execution: {
-      connectedUserId: string;
-      projectId: string;
-      credentialId: string | null;
-    }): Promise<StepDeps> => {
-      const externalId = (await externalIdsOf(db, [execution.connectedUserId])).get(
-        execution.connectedUserId,
-      );
+    const stepDepsFor = async (
+      execution: { connectedUserId: string; projectId: string; credentialId: string | null },
+      state: ExecutionState,
+    ): Promise<StepDeps> => {
       return {
         fetch: deps.fetch,
         runFunction,
@@ -93,7 +93,8 @@ export function createWorkflowRuntime(deps: WorkflowRuntimeDeps): WorkflowRuntim
           user: {
             id: execution.connectedUserId,
             projectId: execution.projectId,
-            externalId: externalId ?? '',
+            // The user's id in the app, snapshotted when the execution started (it never changes).
+            externalId: state.context.user.id,
           },
           credentialId: execution.credentialId,
           origin,

@@ -27,7 +27,7 @@ export interface WorkflowWorkerDeps {
   db: Kysely<Database>;
   logger: FastifyBaseLogger;
   /** The step dependencies for one execution (its integrationRequest is bound to its user). */
-  stepDepsFor(execution: Execution): Promise<StepDeps>;
+  stepDepsFor(execution: Execution, state: ExecutionState): Promise<StepDeps>;
   /** Told after every saved state (Request triggers waiting in this process). */
   onSaved?(executionId: string): void;
   /** Unique per worker; default host, pid and a random suffix. */
@@ -169,7 +169,7 @@ export function createWorkflowWorker(deps: WorkflowWorkerDeps): WorkflowWorker {
       const final = await driveExecution({
         definition,
         state,
-        deps: await deps.stepDepsFor(execution),
+        deps: await deps.stepDepsFor(execution, state),
         onState: async (next) => {
           // Stopping: a step that succeeded is saved (and the lease let go), so a graceful stop repeats
           // no side effect. Any other outcome is not saved (a step cut short by the shutdown — e.g. a

@@ -3,7 +3,7 @@ import { AppError, type ReplayExecutionBody } from '@switchboard/contracts';
 import {
   type Database,
   type Execution,
-  findExecution,
+  findExecutionRow,
   findIntegration,
   findLatestWorkflowVersion,
   findUserCredential,
@@ -29,7 +29,7 @@ export async function replayExecution(
   executionId: string,
   options: ReplayExecutionBody,
 ): Promise<Execution> {
-  const original = await findExecution(db, projectId, executionId);
+  const original = await findExecutionRow(db, projectId, executionId);
   if (!original) {
     throw new AppError(
       'EXECUTION_NOT_FOUND',
@@ -91,7 +91,7 @@ export async function replayExecution(
     },
     original,
   );
-  const replay = await findExecution(db, projectId, id);
+  const replay = await findExecutionRow(db, projectId, id);
   if (!replay) throw new AppError('INTERNAL', 500, `replay ${id} was not stored`);
   return replay;
 }
